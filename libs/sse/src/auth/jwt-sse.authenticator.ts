@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { ResolvedSseOptions } from '../sse.options.js';
+import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
+import type { SseAuthenticator, SseRequest } from './sse-authenticator.interface.js';
+import type { SseIdentity } from './sse-identity.interface.js';
+import { extractSseToken } from './token-extractor.util.js';
+
+/**
+ * The default authenticator: verifies a JWT with `@nestjs/jwt` against
+ * `auth` (key, algorithm allow-list, issuer, audience, `exp`/`nbf`), then maps
+ * the claims: `sub` → userId, `tid` → tenantId, `roles` → roles.
+ * @internal
+ */
+@Injectable()
+export class JwtSseAuthenticator implements SseAuthenticator {
+  private readonly jwt = new JwtService();
+  private readonly auth: NonNullable<ResolvedSseOptions['auth']>;
+
+  constructor(@Inject(SSE_RESOLVED_OPTIONS) options: ResolvedSseOptions) {
+    this.auth = options.auth!;
+  }
+
+  async authenticate(request: SseRequest): Promise<SseIdentity | null> {
+    const token = extractSseToken(request, this.auth);
+    if (!token) return null;
+    const { secret, publicKey, algorithms, issuer, audience, clockTolerance } = this.auth;
+    const claims = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
+      secret,
+      publicKey,
+      algorithms,
+      issuer: issuer as string | [string, ...string[]] | undefined,
+      audience: audience as string | [string, ...string[]] | undefined,
+      clockTolerance,
+    });
+    return identityFromClaims(claims);
+  }
+}
+
+/** Maps verified JWT claims to an identity; `null` when they do not describe a user. @internal */
+export function identityFromClaims(claims: Record<string, unknown>): SseIdentity | null {
+  const { sub, tid, roles, exp } = claims;
+  if (typeof sub !== 'string' || sub.length === 0) return null;
+  if (tid !== undefined && (typeof tid !== 'string' || tid.length === 0)) return null;
+  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
+    return null;
+  }
+  return {
+    userId: sub,
+    tenantId: tid,
+    roles: (roles as string[] | undefined) ?? [],
+    expiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
+  };
+}

@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http';
+import type { SseIdentity } from './sse-identity.interface.js';
+
+/** The request as the authenticator sees it (Express's request, or any IncomingMessage). @publicApi */
+export type SseRequest = IncomingMessage & {
+  query?: Record<string, unknown>;
+};
+
+/**
+ * Authenticates a stream request. Replace the built-in JWT verification with
+ * your own by passing an injectable class as `authenticate`.
+ *
+ * Return the identity, or return `null` / throw to refuse the request with
+ * `401 invalid_token` (the client never sees your error's message).
+ *
+ * @example
+ * ```ts
+ * @Injectable()
+ * export class SessionAuthenticator implements SseAuthenticator {
+ *   constructor(private readonly sessions: SessionService) {}
+ *   async authenticate(req: SseRequest) {
+ *     const session = await this.sessions.fromCookie(req.headers.cookie);
+ *     return session && { userId: session.userId, roles: session.roles };
+ *   }
+ * }
+ * ```
+ * @publicApi
+ */
+export interface SseAuthenticator {
+  authenticate(
+    request: SseRequest,
+  ): SseIdentity | null | Promise<SseIdentity | null>;
+}
+
+/** Injection token of the active {@link SseAuthenticator}. @publicApi */
+export const SseAuthenticator = Symbol('SseAuthenticator');

@@ -1,0 +1,17 @@
+/**
+ * Who is on the other end of a stream, as established by the authenticator.
+ * @publicApi
+ */
+export interface SseIdentity {
+  /** The user id (the JWT `sub` claim). Non-empty. */
+  userId: string;
+  /** The tenant (the JWT `tid` claim); `undefined` for users without one. */
+  tenantId?: string;
+  /** Roles (the JWT `roles` claim). */
+  roles: string[];
+  /**
+   * When the credentials expire (epoch milliseconds, or a Date). The stream
+   * is closed with `event: close {reason: 'token_expired'}` at that moment.
+   */
+  expiresAt?: number | Date;
+}

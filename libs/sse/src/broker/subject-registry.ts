@@ -1,0 +1,50 @@
+import { Observable, Subject } from 'rxjs';
+
+/**
+ * RxJS Subjects by key, created on first subscription and released when their
+ * last subscriber leaves, so that nothing grows with users or topics that are
+ * gone. Publishing to a key costs time proportional to its own subscribers.
+ * @internal
+ */
+export class SubjectRegistry<T> {
+  private readonly subjects = new Map<string, Subject<T>>();
+
+  /** Keys with at least one subscriber. */
+  get size(): number {
+    return this.subjects.size;
+  }
+
+  /** Emits to the subscribers of `key`; false when there are none. */
+  next(key: string, value: T): boolean {
+    const subject = this.subjects.get(key);
+    if (!subject) return false;
+    subject.next(value);
+    return true;
+  }
+
+  /** A hot Observable of the values published to `key` while subscribed. */
+  observe(key: string): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      let subject = this.subjects.get(key);
+      if (!subject) {
+        subject = new Subject<T>();
+        this.subjects.set(key, subject);
+      }
+      const subscription = subject.subscribe(subscriber);
+      const owned = subject;
+      return () => {
+        subscription.unsubscribe();
+        if (!owned.observed && this.subjects.get(key) === owned) {
+          this.subjects.delete(key);
+        }
+      };
+    });
+  }
+
+  /** Completes every Subject (their subscribers complete) and forgets them. */
+  completeAll(): void {
+    const subjects = [...this.subjects.values()];
+    this.subjects.clear();
+    subjects.forEach((subject) => subject.complete());
+  }
+}

@@ -1,0 +1,26 @@
+import { Transform } from 'class-transformer';
+import { IsArray, IsOptional, Matches } from 'class-validator';
+import { SSE_TOPIC_PATTERN } from '../../broker/sse-validation.util.js';
+
+/**
+ * Query of `GET /<path>/stream`: `?topics=a,b` (or repeated `topics=`).
+ * The limit of `maxTopicsPerConnection` is added per module by {@link SseStreamQueryPipe}.
+ * @publicApi
+ */
+export class SseStreamQueryDto {
+  @IsOptional()
+  @Transform(({ value }) => splitTopics(value))
+  @IsArray({ message: 'topics must be a comma-separated list' })
+  @Matches(SSE_TOPIC_PATTERN, {
+    each: true,
+    message: 'each topic must be 1-128 characters of letters, digits and "_ . : - /" (no empty entries)',
+  })
+  topics?: string[];
+}
+
+function splitTopics(value: unknown): unknown {
+  if (value === undefined || value === '') return undefined;
+  const parts = Array.isArray(value) ? value : [value];
+  if (!parts.every((p) => typeof p === 'string')) return value;
+  return (parts as string[]).join(',').split(',').map((t) => t.trim());
+}

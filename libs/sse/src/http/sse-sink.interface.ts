@@ -1,0 +1,14 @@
+import type { SseWireEvent } from './sse-frame.util.js';
+
+/**
+ * The thin writer under a connection: it only puts events on the response.
+ * Queueing, heartbeats, expiry and closing belong to {@link SseConnection}.
+ * @internal
+ */
+export interface SseSink {
+  write(event: SseWireEvent): void;
+  /** True while the response is not taking more (wait for its `drain`). */
+  readonly backpressured: boolean;
+  /** Ends the response after what was written. */
+  end(): void;
+}

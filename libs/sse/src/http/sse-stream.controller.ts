@@ -1,0 +1,93 @@
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Logger,
+  type MessageEvent,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Observable } from 'rxjs';
+import type { SseIdentity } from '../auth/sse-identity.interface.js';
+import { SseTopicAuthorizer } from '../auth/sse-topic-authorizer.interface.js';
+import { SseBroker } from '../broker/sse-broker.js';
+import { DirectSink } from './direct.sink.js';
+import type { SseStreamQueryDto } from './dto/sse-stream-query.dto.js';
+import { NestSink } from './nest.sink.js';
+import { SseAuthGuard } from './sse-auth.guard.js';
+import type { SseConnection } from './sse-connection.js';
+import { isWellFormedEventId } from './sse-frame.util.js';
+import { SseHttpException } from './sse-http.exception.js';
+import { SseUser } from './sse-user.decorator.js';
+import { SseStreamQueryPipe } from './sse-validation.pipes.js';
+
+/**
+ * `GET /<path>/stream?topics=a,b`. Which of the two handlers is mounted is
+ * decided by the `writer` option (see `sse-routes.ts`); both run the same
+ * checks, in order: 401 (guard), 400 (query), 403 (topics), 503 / 429
+ * (limits), all before any stream header is sent.
+ * @internal
+ */
+@UseGuards(SseAuthGuard)
+export class SseStreamController {
+  private readonly logger = new Logger('SseStream');
+
+  constructor(
+    private readonly broker: SseBroker,
+    @Inject(SseTopicAuthorizer) private readonly authorizer: SseTopicAuthorizer,
+  ) {}
+
+  /** The direct writer: each event's shared frame is written to the response. */
+  async streamDirect(
+    @Req() request: IncomingMessage,
+    @Res() response: ServerResponse,
+    @SseUser() identity: SseIdentity,
+    @Query(SseStreamQueryPipe) query: SseStreamQueryDto,
+  ): Promise<void> {
+    const connection = await this.open(request, response, identity, query);
+    connection.attach(() => new DirectSink(response, request));
+  }
+
+  /** Nest's `@Sse()` pipeline: the connection's events as an Observable. */
+  async streamNest(
+    @Req() request: IncomingMessage,
+    @Res({ passthrough: true }) response: ServerResponse,
+    @SseUser() identity: SseIdentity,
+    @Query(SseStreamQueryPipe) query: SseStreamQueryDto,
+  ): Promise<Observable<MessageEvent>> {
+    const connection = await this.open(request, response, identity, query);
+    return new Observable<MessageEvent>((subscriber) => {
+      connection.attach(() => new NestSink(subscriber, response));
+      return () => connection.close('client_closed');
+    });
+  }
+
+  private async open(
+    request: IncomingMessage,
+    response: ServerResponse,
+    identity: SseIdentity,
+    query: SseStreamQueryDto,
+  ): Promise<SseConnection> {
+    const topics = [...new Set(query.topics ?? [])];
+    for (const topic of topics) {
+      if (!(await this.canSubscribe(identity, topic))) {
+        throw new SseHttpException(HttpStatus.FORBIDDEN, 'topic_forbidden', `Not allowed to subscribe to topic "${topic}".`);
+      }
+    }
+    const header = request.headers['last-event-id'];
+    return this.broker.admit(identity, topics, request, response, isWellFormedEventId(header) ? header : undefined);
+  }
+
+  private async canSubscribe(identity: SseIdentity, topic: string): Promise<boolean> {
+    try {
+      return (await this.authorizer.canSubscribe(identity, topic)) === true;
+    } catch (err) {
+      if (err instanceof HttpException) throw err;
+      this.logger.error(`topicAuthorizer failed for topic "${topic}"`, (err as Error)?.stack);
+      throw new SseHttpException(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'The subscription could not be checked; retry later.');
+    }
+  }
+}
