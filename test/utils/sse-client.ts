@@ -1,0 +1,132 @@
+/** One event as a spec-following client parses it. */
+export interface ReceivedEvent {
+  event: string;
+  /** The id field of this block, if it had one. */
+  id?: string;
+  /** The client's Last-Event-ID after this block. */
+  lastEventId: string;
+  data: string;
+  retry?: number;
+}
+
+/**
+ * A minimal `text/event-stream` reader over `fetch`, following the WHATWG
+ * parsing rules, that keeps every event and the raw text for assertions.
+ */
+export class StreamClient {
+  readonly events: ReceivedEvent[] = [];
+  raw = '';
+  readonly ended: Promise<void>;
+  private lastEventId = '';
+  private buffer = '';
+  private block: { event?: string; id?: string; data: string[]; retry?: number } = { data: [] };
+  private waiters: Array<() => void> = [];
+  private done = false;
+
+  private constructor(
+    readonly response: Response,
+    private readonly abort: AbortController,
+  ) {
+    this.ended = this.pump();
+  }
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<StreamClient> {
+    const abort = new AbortController();
+    const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+    return new StreamClient(response, abort);
+  }
+
+  get status(): number {
+    return this.response.status;
+  }
+
+  /** Events of one type, parsed from JSON. */
+  data<T = unknown>(event: string): T[] {
+    return this.events.filter((e) => e.event === event).map((e) => JSON.parse(e.data) as T);
+  }
+
+  /** Resolves with the first event (from the start) matching `predicate`; rejects if the stream ends first. */
+  async waitFor(predicate: (e: ReceivedEvent) => boolean, label = 'event'): Promise<ReceivedEvent> {
+    for (;;) {
+      const found = this.events.find(predicate);
+      if (found) return found;
+      if (this.done) throw new Error(`stream ended before ${label}; got: ${this.events.map((e) => e.event).join(', ')}`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  waitForEvent(event: string): Promise<ReceivedEvent> {
+    return this.waitFor((e) => e.event === event, `event "${event}"`);
+  }
+
+  /** Resolves once `count` events of this type arrived. */
+  async waitForCount(event: string, count: number): Promise<ReceivedEvent[]> {
+    await this.waitFor(() => this.events.filter((e) => e.event === event).length >= count, `${count} x "${event}"`);
+    return this.events.filter((e) => e.event === event);
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+
+  private async pump(): Promise<void> {
+    if (!this.response.body) return this.finish();
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of this.response.body as unknown as AsyncIterable<Uint8Array>) {
+        const text = decoder.decode(chunk, { stream: true });
+        this.raw += text;
+        this.feed(text);
+      }
+    } catch {
+      // aborted by close(), or the server cut the connection
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.notify();
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  private feed(text: string): void {
+    this.buffer += text;
+    const lines = this.buffer.split(/\r\n|\r|\n/);
+    this.buffer = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+    this.notify();
+  }
+
+  private line(line: string): void {
+    if (line === '') return this.dispatch();
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') this.block.event = value;
+    else if (field === 'data') this.block.data.push(value);
+    else if (field === 'id' && !value.includes('\0')) this.block.id = value;
+    else if (field === 'retry' && /^\d+$/.test(value)) this.block.retry = Number(value);
+  }
+
+  private dispatch(): void {
+    const block = this.block;
+    this.block = { data: [] };
+    if (block.id !== undefined) this.lastEventId = block.id;
+    if (block.data.length === 0) return;
+    this.events.push({
+      event: block.event || 'message',
+      id: block.id,
+      lastEventId: this.lastEventId,
+      data: block.data.join('\n'),
+      retry: block.retry,
+    });
+  }
+}
