@@ -16,12 +16,20 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
   it('publishes to a user of the caller tenant and answers 202 with the message id', async () => {
     const client = await t.connect({ sub: 'vera', tid: 'acme' });
     const other = await t.connect({ sub: 'vera', tid: 'globex' });
-    await Promise.all([client.waitForEvent('connected'), other.waitForEvent('connected')]);
+    await Promise.all([
+      client.waitForEvent('connected'),
+      other.waitForEvent('connected'),
+    ]);
 
     const res = await http()
       .post('/sse/publish')
       .set('Authorization', `Bearer ${admin}`)
-      .send({ target: 'user', userId: 'vera', event: 'notice', data: { text: 'hello' } });
+      .send({
+        target: 'user',
+        userId: 'vera',
+        event: 'notice',
+        data: { text: 'hello' },
+      });
 
     expect(res.status).toBe(202);
     expect(res.body).toEqual({
@@ -43,24 +51,65 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
   it('publishes to topics and broadcasts', async () => {
     const client = await t.connect({ sub: 'walt', tid: 'acme' }, 'topics=ops');
     await client.waitForEvent('connected');
-    const send = (body: object) => http().post('/sse/publish').set('Authorization', `Bearer ${admin}`).send(body);
+    const send = (body: object) =>
+      http()
+        .post('/sse/publish')
+        .set('Authorization', `Bearer ${admin}`)
+        .send(body);
 
-    expect((await send({ target: 'topic', topic: 'ops', event: 'deploy', data: 1 })).status).toBe(202);
-    expect((await send({ target: 'broadcast', event: 'maintenance', data: null })).status).toBe(202);
+    expect(
+      (await send({ target: 'topic', topic: 'ops', event: 'deploy', data: 1 }))
+        .status,
+    ).toBe(202);
+    expect(
+      (await send({ target: 'broadcast', event: 'maintenance', data: null }))
+        .status,
+    ).toBe(202);
     await client.waitForEvent('maintenance');
-    expect(client.events.map((e) => e.event)).toEqual(['connected', 'deploy', 'maintenance']);
+    expect(client.events.map((e) => e.event)).toEqual([
+      'connected',
+      'deploy',
+      'maintenance',
+    ]);
     client.close();
   });
 
   it.each([
-    ['an unknown target', { target: 'everyone', event: 'x', data: 1 }, 'invalid_body'],
-    ['a user target without userId', { target: 'user', event: 'x', data: 1 }, 'invalid_body'],
-    ['a malformed topic', { target: 'topic', topic: 'a b', event: 'x', data: 1 }, 'invalid_body'],
-    ['an event name with a newline', { target: 'broadcast', event: 'a\nb', data: 1 }, 'invalid_body'],
-    ['an unknown field', { target: 'broadcast', event: 'x', data: 1, extra: true }, 'invalid_body'],
-    ['a reserved event name', { target: 'broadcast', event: 'heartbeat', data: 1 }, 'reserved_event_name'],
+    [
+      'an unknown target',
+      { target: 'everyone', event: 'x', data: 1 },
+      'invalid_body',
+    ],
+    [
+      'a user target without userId',
+      { target: 'user', event: 'x', data: 1 },
+      'invalid_body',
+    ],
+    [
+      'a malformed topic',
+      { target: 'topic', topic: 'a b', event: 'x', data: 1 },
+      'invalid_body',
+    ],
+    [
+      'an event name with a newline',
+      { target: 'broadcast', event: 'a\nb', data: 1 },
+      'invalid_body',
+    ],
+    [
+      'an unknown field',
+      { target: 'broadcast', event: 'x', data: 1, extra: true },
+      'invalid_body',
+    ],
+    [
+      'a reserved event name',
+      { target: 'broadcast', event: 'heartbeat', data: 1 },
+      'reserved_event_name',
+    ],
   ])('answers 400 for %s', async (_, body, code) => {
-    const res = await http().post('/sse/publish').set('Authorization', `Bearer ${admin}`).send(body);
+    const res = await http()
+      .post('/sse/publish')
+      .set('Authorization', `Bearer ${admin}`)
+      .send(body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, code });
   });
@@ -72,7 +121,10 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
       .set('Authorization', `Bearer ${admin}`)
       .send({ target: 'broadcast', event: 'big', data: 'x'.repeat(2_000) });
     expect(res.status).toBe(413);
-    expect(res.body).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+    expect(res.body).toMatchObject({
+      statusCode: 413,
+      code: 'payload_too_large',
+    });
     expect(t.broker.getStats().messagesPublished).toBe(before);
   });
 
@@ -84,7 +136,10 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
       ['get', '/sse/online'],
       ['delete', '/sse/clients/abc'],
     ] as const) {
-      const forbidden = await http()[method](path).set('Authorization', `Bearer ${user}`).send({});
+      const forbidden = await http()
+        [method](path)
+        .set('Authorization', `Bearer ${user}`)
+        .send({});
       expect(forbidden.status).toBe(403);
       expect(forbidden.body).toMatchObject({ code: 'forbidden' });
       expect((await http()[method](path)).status).toBe(401);
@@ -94,12 +149,23 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
   it('reports stats and the online users of the caller tenant', async () => {
     const mine = await t.connect({ sub: 'yuri', tid: 'acme' });
     const theirs = await t.connect({ sub: 'zoe', tid: 'globex' });
-    await Promise.all([mine.waitForEvent('connected'), theirs.waitForEvent('connected')]);
+    await Promise.all([
+      mine.waitForEvent('connected'),
+      theirs.waitForEvent('connected'),
+    ]);
 
-    const stats = await http().get('/sse/stats').set('Authorization', `Bearer ${admin}`);
+    const stats = await http()
+      .get('/sse/stats')
+      .set('Authorization', `Bearer ${admin}`);
     expect(stats.status).toBe(200);
-    expect(stats.body).toMatchObject({ totalClients: 2, totalUsers: 2, isRunning: true });
-    const online = await http().get('/sse/online').set('Authorization', `Bearer ${admin}`);
+    expect(stats.body).toMatchObject({
+      totalClients: 2,
+      totalUsers: 2,
+      isRunning: true,
+    });
+    const online = await http()
+      .get('/sse/online')
+      .set('Authorization', `Bearer ${admin}`);
     expect(online.body).toEqual({ userIds: ['yuri'] });
     mine.close();
     theirs.close();
@@ -108,18 +174,34 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
   it('disconnects a client of the caller tenant (204) and answers 404 for unknown or foreign clients', async () => {
     const mine = await t.connect({ sub: 'amy', tid: 'acme' });
     const theirs = await t.connect({ sub: 'bob', tid: 'globex' });
-    const mineId = JSON.parse((await mine.waitForEvent('connected')).data).clientId;
-    const theirsId = JSON.parse((await theirs.waitForEvent('connected')).data).clientId;
+    const mineId = JSON.parse(
+      (await mine.waitForEvent('connected')).data,
+    ).clientId;
+    const theirsId = JSON.parse(
+      (await theirs.waitForEvent('connected')).data,
+    ).clientId;
 
-    const foreign = await http().delete(`/sse/clients/${theirsId}`).set('Authorization', `Bearer ${admin}`);
+    const foreign = await http()
+      .delete(`/sse/clients/${theirsId}`)
+      .set('Authorization', `Bearer ${admin}`);
     expect(foreign.status).toBe(404);
     expect(foreign.body).toMatchObject({ code: 'client_not_found' });
     expect(t.broker.getClient(theirsId)).toBeDefined();
 
-    const res = await http().delete(`/sse/clients/${mineId}`).set('Authorization', `Bearer ${admin}`);
+    const res = await http()
+      .delete(`/sse/clients/${mineId}`)
+      .set('Authorization', `Bearer ${admin}`);
     expect(res.status).toBe(204);
-    expect(JSON.parse((await mine.waitForEvent('close')).data)).toEqual({ reason: 'disconnected' });
-    expect((await http().delete(`/sse/clients/${mineId}`).set('Authorization', `Bearer ${admin}`)).status).toBe(404);
+    expect(JSON.parse((await mine.waitForEvent('close')).data)).toEqual({
+      reason: 'disconnected',
+    });
+    expect(
+      (
+        await http()
+          .delete(`/sse/clients/${mineId}`)
+          .set('Authorization', `Bearer ${admin}`)
+      ).status,
+    ).toBe(404);
     theirs.close();
   });
 });
@@ -128,7 +210,9 @@ describe('admin routes are opt-in', () => {
   it('are not mounted by default', async () => {
     const t = await startApp();
     const admin = t.token({ roles: ['admin'] });
-    const res = await request(t.app.getHttpServer()).get('/sse/stats').set('Authorization', `Bearer ${admin}`);
+    const res = await request(t.app.getHttpServer())
+      .get('/sse/stats')
+      .set('Authorization', `Bearer ${admin}`);
     expect(res.status).toBe(404);
     await t.close();
   });

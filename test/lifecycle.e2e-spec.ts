@@ -1,6 +1,11 @@
 import type { SseConnectionEvent } from '@app/sse';
 import { RawStreamClient } from './utils/raw-client.js';
-import { startApp, until, WRITERS, type TestApp } from './utils/sse-test-app.js';
+import {
+  startApp,
+  until,
+  WRITERS,
+  type TestApp,
+} from './utils/sse-test-app.js';
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -14,8 +19,15 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
 
     it('disconnects a client that stops reading once clientBufferSize events wait, while others get everything', async () => {
       const disconnects: SseConnectionEvent[] = [];
-      const subscription = t.broker.connections$.subscribe((e) => e.type === 'disconnect' && disconnects.push(e));
-      const stalled = await RawStreamClient.open(t.baseUrl, '/sse/stream', t.token({ sub: 'stalled' }), { paused: true });
+      const subscription = t.broker.connections$.subscribe(
+        (e) => e.type === 'disconnect' && disconnects.push(e),
+      );
+      const stalled = await RawStreamClient.open(
+        t.baseUrl,
+        '/sse/stream',
+        t.token({ sub: 'stalled' }),
+        { paused: true },
+      );
       const healthy = await t.connect({ sub: 'healthy' });
       await healthy.waitForEvent('connected');
       await until(() => t.broker.isUserOnline('stalled'));
@@ -26,18 +38,26 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
       let maxPending = 0;
       let published = 0;
       while (t.broker.isUserOnline('stalled') && published < 20_000) {
-        for (let i = 0; i < 8; i++, published++) await t.broker.broadcast('tick', { n: published, chunk });
-        maxPending = Math.max(maxPending, ...t.broker.getClients().map((c) => c.pendingEvents));
+        for (let i = 0; i < 8; i++, published++)
+          await t.broker.broadcast('tick', { n: published, chunk });
+        maxPending = Math.max(
+          maxPending,
+          ...t.broker.getClients().map((c) => c.pendingEvents),
+        );
         const expected = published;
         await until(() => healthy.events.length - 1 >= expected);
       }
 
       expect(t.broker.isUserOnline('stalled')).toBe(false);
       expect(maxPending).toBeLessThanOrEqual(16);
-      expect(disconnects.find((e) => e.client.userId === 'stalled')).toMatchObject({ reason: 'slow_consumer' });
+      expect(
+        disconnects.find((e) => e.client.userId === 'stalled'),
+      ).toMatchObject({ reason: 'slow_consumer' });
       expect(t.broker.getStats().eventsDropped).toBeGreaterThan(0);
       const ticks = await healthy.waitForCount('tick', published);
-      expect(ticks.map((e) => JSON.parse(e.data).n)).toEqual([...Array(published).keys()]);
+      expect(ticks.map((e) => JSON.parse(e.data).n)).toEqual([
+        ...Array(published).keys(),
+      ]);
       expect(t.broker.isUserOnline('healthy')).toBe(true);
       subscription.unsubscribe();
       stalled.close();
@@ -45,12 +65,24 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
     });
 
     it('holds at most clientBufferSize events for a client that never reads, however many are published', async () => {
-      const never = await RawStreamClient.open(t.baseUrl, '/sse/stream', t.token({ sub: 'never' }), { paused: true });
+      const never = await RawStreamClient.open(
+        t.baseUrl,
+        '/sse/stream',
+        t.token({ sub: 'never' }),
+        { paused: true },
+      );
       await until(() => t.broker.isUserOnline('never'));
       let maxPending = 0;
       for (let i = 0; i < 2_000 && t.broker.isUserOnline('never'); i++) {
-        await t.broker.sendToUser('never', 'tick', { i, pad: 'y'.repeat(8 * 1024) });
-        maxPending = Math.max(maxPending, t.broker.getClients().find((c) => c.userId === 'never')?.pendingEvents ?? 0);
+        await t.broker.sendToUser('never', 'tick', {
+          i,
+          pad: 'y'.repeat(8 * 1024),
+        });
+        maxPending = Math.max(
+          maxPending,
+          t.broker.getClients().find((c) => c.userId === 'never')
+            ?.pendingEvents ?? 0,
+        );
         if (i % 50 === 0) await turn();
       }
       expect(maxPending).toBeLessThanOrEqual(16);
@@ -69,13 +101,23 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
     it('releases the user, its topics and the client slot when the client goes away', async () => {
       const before = t.broker.getStats();
       const clients = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => RawStreamClient.open(t.baseUrl, `/sse/stream?topics=room:${i}`, t.token({ sub: `u${i}` }))),
+        Array.from({ length: 20 }, (_, i) =>
+          RawStreamClient.open(
+            t.baseUrl,
+            `/sse/stream?topics=room:${i}`,
+            t.token({ sub: `u${i}` }),
+          ),
+        ),
       );
-      await until(() => t.broker.getStats().totalClients === before.totalClients + 20);
+      await until(
+        () => t.broker.getStats().totalClients === before.totalClients + 20,
+      );
       expect(t.broker.getStats().totalTopics).toBe(before.totalTopics + 20);
 
       clients.forEach((c) => c.close());
-      await until(() => t.broker.getStats().totalClients === before.totalClients);
+      await until(
+        () => t.broker.getStats().totalClients === before.totalClients,
+      );
       const after = t.broker.getStats();
       expect(after.totalUsers).toBe(before.totalUsers);
       expect(after.totalTopics).toBe(before.totalTopics);
@@ -88,7 +130,13 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
       const token = t.token({ sub: 'many' });
       const clients: RawStreamClient[] = [];
       for (let batch = 0; batch < 10; batch++) {
-        clients.push(...(await Promise.all(Array.from({ length: 100 }, () => RawStreamClient.open(t.baseUrl, '/sse/stream', token)))));
+        clients.push(
+          ...(await Promise.all(
+            Array.from({ length: 100 }, () =>
+              RawStreamClient.open(t.baseUrl, '/sse/stream', token),
+            ),
+          )),
+        );
       }
       await until(() => t.broker.getStats().totalClients === 1_000);
 
@@ -98,9 +146,14 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
       await Promise.all(clients.map((c) => c.closed));
 
       expect(elapsed).toBeLessThan(1_000);
-      const told = clients.filter((c) => /event: close\n(id: .*\n)data: \{"reason":"shutdown"\}/.test(c.text));
+      const told = clients.filter((c) =>
+        /event: close\n(id: .*\n)data: \{"reason":"shutdown"\}/.test(c.text),
+      );
       expect(told).toHaveLength(1_000);
-      expect(t.broker.getStats()).toMatchObject({ isRunning: false, totalClients: 0 });
+      expect(t.broker.getStats()).toMatchObject({
+        isRunning: false,
+        totalClients: 0,
+      });
     });
   });
 });

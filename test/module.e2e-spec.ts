@@ -30,16 +30,27 @@ class ApiKeyAuthenticator implements SseAuthenticator {
 
 describe('SseModule wiring', () => {
   it('forRootAsync: builds options from injected services, mounts the path, and uses a custom authenticator', async () => {
-    const t = await startApp({}, {}, SseModule.forRootAsync({
-      imports: [ApiKeysModule],
-      inject: [ApiKeys],
-      useFactory: (keys: ApiKeys) => ({ path: `/live/${keys.keys.size}/`, authenticate: ApiKeyAuthenticator }),
-    }));
+    const t = await startApp(
+      {},
+      {},
+      SseModule.forRootAsync({
+        imports: [ApiKeysModule],
+        inject: [ApiKeys],
+        useFactory: (keys: ApiKeys) => ({
+          path: `/live/${keys.keys.size}/`,
+          authenticate: ApiKeyAuthenticator,
+        }),
+      }),
+    );
 
-    const refused = await request(t.app.getHttpServer()).get('/live/1/stream').set('x-api-key', 'wrong');
+    const refused = await request(t.app.getHttpServer())
+      .get('/live/1/stream')
+      .set('x-api-key', 'wrong');
     expect(refused.status).toBe(401);
     expect(refused.body.code).toBe('invalid_token');
-    const client = await StreamClient.open(t.url('/live/1/stream'), { 'x-api-key': 'key-of-amelia' });
+    const client = await StreamClient.open(t.url('/live/1/stream'), {
+      'x-api-key': 'key-of-amelia',
+    });
     const connected = JSON.parse((await client.waitForEvent('connected')).data);
     expect(connected).toMatchObject({ userId: 'amelia', tenantId: 'keys' });
     client.close();
@@ -49,27 +60,50 @@ describe('SseModule wiring', () => {
   it('two registrations in one process keep their own path and writer', async () => {
     const a = await startApp({ path: 'one', writer: 'nest' });
     const b = await startApp({ path: 'two', writer: 'direct' });
-    expect((await request(a.app.getHttpServer()).get('/two/stream')).status).toBe(404);
-    expect((await request(b.app.getHttpServer()).get('/one/stream')).status).toBe(404);
-    expect((await request(a.app.getHttpServer()).get('/one/stream')).status).toBe(401);
-    expect((await request(b.app.getHttpServer()).get('/two/stream')).status).toBe(401);
+    expect(
+      (await request(a.app.getHttpServer()).get('/two/stream')).status,
+    ).toBe(404);
+    expect(
+      (await request(b.app.getHttpServer()).get('/one/stream')).status,
+    ).toBe(404);
+    expect(
+      (await request(a.app.getHttpServer()).get('/one/stream')).status,
+    ).toBe(401);
+    expect(
+      (await request(b.app.getHttpServer()).get('/two/stream')).status,
+    ).toBe(401);
     await a.close();
     await b.close();
   });
 
   it.each([
-    [{ heartbeatInterval: 500 }, 'option "heartbeatInterval" must be an integer from 1000'],
-    [{ heartbeatInterval: 10_000, clientTimeout: 15_000 }, 'option "clientTimeout" must be an integer from 20000'],
-    [{ clientBufferSize: 0 }, 'option "clientBufferSize" must be an integer from 1'],
+    [
+      { heartbeatInterval: 500 },
+      'option "heartbeatInterval" must be an integer from 1000',
+    ],
+    [
+      { heartbeatInterval: 10_000, clientTimeout: 15_000 },
+      'option "clientTimeout" must be an integer from 20000',
+    ],
+    [
+      { clientBufferSize: 0 },
+      'option "clientBufferSize" must be an integer from 1',
+    ],
     [{ writer: 'fast' }, `option "writer" must be 'nest' or 'direct'`],
     [{ auth: undefined }, 'no authentication configured'],
   ])('refuses to start with %j', async (options, message) => {
     const compile = Test.createTestingModule({
-      imports: [SseModule.forRoot({ auth: { secret: 's' }, ...(options as object) })],
+      imports: [
+        SseModule.forRoot({ auth: { secret: 's' }, ...(options as object) }),
+      ],
     }).compile();
     await expect(compile).rejects.toThrow(InvalidSseOptionsError);
     await expect(
-      Test.createTestingModule({ imports: [SseModule.forRoot({ auth: { secret: 's' }, ...(options as object) })] }).compile(),
+      Test.createTestingModule({
+        imports: [
+          SseModule.forRoot({ auth: { secret: 's' }, ...(options as object) }),
+        ],
+      }).compile(),
     ).rejects.toThrow(message);
   });
 });

@@ -1,20 +1,34 @@
 import type { SseConnectionEvent } from '@app/sse';
-import { startApp, until, WRITERS, type TestApp } from './utils/sse-test-app.js';
+import {
+  startApp,
+  until,
+  WRITERS,
+  type TestApp,
+} from './utils/sse-test-app.js';
 
 describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startApp({ writer, heartbeatInterval: 1_000, clientTimeout: 2_000 });
+    t = await startApp({
+      writer,
+      heartbeatInterval: 1_000,
+      clientTimeout: 2_000,
+    });
   });
   afterAll(() => t.close());
 
   it('opens with SSE headers, retry and a connected event describing the client', async () => {
-    const client = await t.connect({ sub: 'carol', tid: 'acme' }, 'topics=orders,invoices');
+    const client = await t.connect(
+      { sub: 'carol', tid: 'acme' },
+      'topics=orders,invoices',
+    );
     const connected = await client.waitForEvent('connected');
 
     expect(client.status).toBe(200);
-    expect(client.response.headers.get('content-type')).toBe('text/event-stream');
+    expect(client.response.headers.get('content-type')).toBe(
+      'text/event-stream',
+    );
     expect(client.response.headers.get('cache-control')).toContain('no-cache');
     expect(client.response.headers.get('x-accel-buffering')).toBe('no');
     expect(connected.retry).toBe(3_000);
@@ -24,7 +38,9 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
       tenantId: 'acme',
       topics: ['orders', 'invoices'],
     });
-    expect(t.broker.getClient(JSON.parse(connected.data).clientId)?.userId).toBe('carol');
+    expect(
+      t.broker.getClient(JSON.parse(connected.data).clientId)?.userId,
+    ).toBe('carol');
     client.close();
   });
 
@@ -32,12 +48,19 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     const phone = await t.connect({ sub: 'dave' });
     const laptop = await t.connect({ sub: 'dave' });
     const other = await t.connect({ sub: 'erin' });
-    await Promise.all([phone, laptop, other].map((c) => c.waitForEvent('connected')));
+    await Promise.all(
+      [phone, laptop, other].map((c) => c.waitForEvent('connected')),
+    );
 
-    const sent = await t.broker.sendToUser('dave', 'notification', { title: 'hi' });
+    const sent = await t.broker.sendToUser('dave', 'notification', {
+      title: 'hi',
+    });
     await t.broker.sendToUser('erin', 'marker', null);
 
-    const [a, b] = await Promise.all([phone.waitForEvent('notification'), laptop.waitForEvent('notification')]);
+    const [a, b] = await Promise.all([
+      phone.waitForEvent('notification'),
+      laptop.waitForEvent('notification'),
+    ]);
     await other.waitForEvent('marker');
     expect(JSON.parse(a.data)).toEqual({ title: 'hi' });
     expect(a.id).toBe(sent.id);
@@ -47,28 +70,59 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
   });
 
   it('delivers sendToTopic only to subscribers of the topic', async () => {
-    const subscriber = await t.connect({ sub: 'frank' }, 'topics=approval:process:7');
-    const bystander = await t.connect({ sub: 'gina' }, 'topics=approval:process:8');
-    await Promise.all([subscriber.waitForEvent('connected'), bystander.waitForEvent('connected')]);
+    const subscriber = await t.connect(
+      { sub: 'frank' },
+      'topics=approval:process:7',
+    );
+    const bystander = await t.connect(
+      { sub: 'gina' },
+      'topics=approval:process:8',
+    );
+    await Promise.all([
+      subscriber.waitForEvent('connected'),
+      bystander.waitForEvent('connected'),
+    ]);
 
-    await t.broker.sendToTopic('approval:process:7', 'approval:status_changed', { status: 'approved' });
+    await t.broker.sendToTopic(
+      'approval:process:7',
+      'approval:status_changed',
+      { status: 'approved' },
+    );
     await t.broker.sendToTopic('approval:process:8', 'marker', 1);
 
-    expect(JSON.parse((await subscriber.waitForEvent('approval:status_changed')).data)).toEqual({ status: 'approved' });
+    expect(
+      JSON.parse(
+        (await subscriber.waitForEvent('approval:status_changed')).data,
+      ),
+    ).toEqual({ status: 'approved' });
     await bystander.waitForEvent('marker');
-    expect(bystander.events.map((e) => e.event)).not.toContain('approval:status_changed');
+    expect(bystander.events.map((e) => e.event)).not.toContain(
+      'approval:status_changed',
+    );
     subscriber.close();
     bystander.close();
   });
 
   it('keeps tenants apart for users, topics and broadcasts', async () => {
-    const acme = await t.connect({ sub: 'same-id', tid: 'acme' }, 'topics=news');
-    const globex = await t.connect({ sub: 'same-id', tid: 'globex' }, 'topics=news');
+    const acme = await t.connect(
+      { sub: 'same-id', tid: 'acme' },
+      'topics=news',
+    );
+    const globex = await t.connect(
+      { sub: 'same-id', tid: 'globex' },
+      'topics=news',
+    );
     const noTenant = await t.connect({ sub: 'same-id' }, 'topics=news');
-    await Promise.all([acme, globex, noTenant].map((c) => c.waitForEvent('connected')));
+    await Promise.all(
+      [acme, globex, noTenant].map((c) => c.waitForEvent('connected')),
+    );
 
-    await t.broker.sendToUser('same-id', 'for-user', 'acme', { tenantId: 'acme' });
-    await t.broker.sendToTopic('news', 'for-topic', 'acme', { tenantId: 'acme' });
+    await t.broker.sendToUser('same-id', 'for-user', 'acme', {
+      tenantId: 'acme',
+    });
+    await t.broker.sendToTopic('news', 'for-topic', 'acme', {
+      tenantId: 'acme',
+    });
     await t.broker.broadcast('for-all', 'acme', { tenantId: 'acme' });
     await t.broker.broadcast('done', null, { tenantId: 'globex' });
     await t.broker.broadcast('done', null);
@@ -76,7 +130,12 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     await acme.waitForEvent('for-all');
     await globex.waitForEvent('done');
     await noTenant.waitForEvent('done');
-    expect(acme.events.map((e) => e.event)).toEqual(['connected', 'for-user', 'for-topic', 'for-all']);
+    expect(acme.events.map((e) => e.event)).toEqual([
+      'connected',
+      'for-user',
+      'for-topic',
+      'for-all',
+    ]);
     expect(globex.events.map((e) => e.event)).toEqual(['connected', 'done']);
     expect(noTenant.events.map((e) => e.event)).toEqual(['connected', 'done']);
     [acme, globex, noTenant].forEach((c) => c.close());
@@ -85,7 +144,9 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
   it('sends to a single client with sendToClient', async () => {
     const first = await t.connect({ sub: 'hank' });
     const second = await t.connect({ sub: 'hank' });
-    const { clientId } = JSON.parse((await first.waitForEvent('connected')).data);
+    const { clientId } = JSON.parse(
+      (await first.waitForEvent('connected')).data,
+    );
     await second.waitForEvent('connected');
 
     await t.broker.sendToClient(clientId, 'just-you', { n: 1 });
@@ -111,7 +172,11 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     expect(new Set(ids).size).toBe(3);
     const sequence = ids.map((id) => Number(id.split('-')[1]));
     expect(sequence).toEqual([...sequence].sort((x, y) => x - y));
-    expect(client.events.filter((e) => ['a', 'b', 'c'].includes(e.event)).map((e) => e.id)).toEqual(ids);
+    expect(
+      client.events
+        .filter((e) => ['a', 'b', 'c'].includes(e.event))
+        .map((e) => e.id),
+    ).toEqual(ids);
     const heartbeat = client.events.find((e) => e.event === 'heartbeat')!;
     expect(heartbeat.lastEventId).toBe(m3.id);
     client.close();
@@ -130,7 +195,10 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     const connected = JSON.parse((await client.waitForEvent('connected')).data);
     expect(connected.userId).toBe(sub);
 
-    const payload = { text: 'a\nb\r\nc\rd\n\nevent: forged\ndata: x\u0000\u2028', s: '\u001b[31m' };
+    const payload = {
+      text: 'a\nb\r\nc\rd\n\nevent: forged\ndata: x\u0000\u2028',
+      s: '\u001b[31m',
+    };
     await t.broker.sendToUser(sub, 'tricky', payload);
     await t.broker.sendToUser(sub, 'plain', 'line1\nline2');
 
@@ -139,14 +207,23 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     expect(JSON.parse(tricky.data)).toEqual(payload);
     expect(JSON.parse(plain.data)).toBe('line1\nline2');
     expect(client.events.map((e) => e.event)).not.toContain('forged');
-    await expect(t.broker.sendToUser(sub, 'bad\nevent', 1)).rejects.toMatchObject({ code: 'invalid_event_name' });
-    await expect(t.broker.sendToTopic('bad\ntopic', 'x', 1)).rejects.toMatchObject({ code: 'invalid_topic' });
-    await expect(t.broker.sendToUser(sub, 'x', 1, { tenantId: 'a\u0000b' })).rejects.toMatchObject({ code: 'invalid_tenant_id' });
+    await expect(
+      t.broker.sendToUser(sub, 'bad\nevent', 1),
+    ).rejects.toMatchObject({ code: 'invalid_event_name' });
+    await expect(
+      t.broker.sendToTopic('bad\ntopic', 'x', 1),
+    ).rejects.toMatchObject({ code: 'invalid_topic' });
+    await expect(
+      t.broker.sendToUser(sub, 'x', 1, { tenantId: 'a\u0000b' }),
+    ).rejects.toMatchObject({ code: 'invalid_tenant_id' });
     client.close();
   });
 
   it('closes the stream with token_expired when the token expires', async () => {
-    const client = await t.connect({ sub: 'kate', exp: Math.floor(Date.now() / 1000) + 2 });
+    const client = await t.connect({
+      sub: 'kate',
+      exp: Math.floor(Date.now() / 1000) + 2,
+    });
     const close = await client.waitForEvent('close');
     await client.ended;
     expect(JSON.parse(close.data)).toEqual({ reason: 'token_expired' });
@@ -156,8 +233,13 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
   it('reports presence and releases users and topics when streams end', async () => {
     const seen: SseConnectionEvent[] = [];
     const subscription = t.broker.connections$.subscribe((e) => seen.push(e));
-    const client = await t.connect({ sub: 'leo', tid: 'presence' }, 'topics=room:1');
-    const { clientId } = JSON.parse((await client.waitForEvent('connected')).data);
+    const client = await t.connect(
+      { sub: 'leo', tid: 'presence' },
+      'topics=room:1',
+    );
+    const { clientId } = JSON.parse(
+      (await client.waitForEvent('connected')).data,
+    );
     expect(t.broker.isUserOnline('leo', { tenantId: 'presence' })).toBe(true);
     expect(t.broker.isUserOnline('leo')).toBe(false);
     expect(t.broker.getOnlineUsers({ tenantId: 'presence' })).toEqual(['leo']);
@@ -183,7 +265,9 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     await two.waitForEvent('connected');
 
     expect(t.broker.disconnect(clientId)).toBe(true);
-    expect(JSON.parse((await one.waitForEvent('close')).data)).toEqual({ reason: 'disconnected' });
+    expect(JSON.parse((await one.waitForEvent('close')).data)).toEqual({
+      reason: 'disconnected',
+    });
     expect(t.broker.disconnect(clientId)).toBe(false);
     expect(t.broker.disconnectUser('mia')).toBe(1);
     await two.waitForEvent('close');
@@ -194,7 +278,10 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     const before = t.broker.getStats();
     const a = await t.connect({ sub: 'ned' });
     const b = await t.connect({ sub: 'ned' });
-    await Promise.all([a.waitForEvent('connected'), b.waitForEvent('connected')]);
+    await Promise.all([
+      a.waitForEvent('connected'),
+      b.waitForEvent('connected'),
+    ]);
     await t.broker.sendToUser('ned', 'counted', 1);
     await Promise.all([a.waitForEvent('counted'), b.waitForEvent('counted')]);
 

@@ -10,10 +10,14 @@ export const DEV_JWT_SECRET = 'dev-only-insecure-secret-change-me';
  * that are not numbers are passed on as they are, so that the module refuses
  * to start with a message naming the option.
  */
-export function sseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SseModuleOptions {
+export function sseOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): SseModuleOptions {
   const secret = env.JWT_SECRET;
   if (!secret) {
-    new Logger('Config').warn('JWT_SECRET is not set: using the development secret. Set JWT_SECRET in production.');
+    new Logger('Config').warn(
+      'JWT_SECRET is not set: using the development secret. Set JWT_SECRET in production.',
+    );
   }
   return {
     auth: { secret: secret || DEV_JWT_SECRET },

@@ -12,14 +12,23 @@ export class RawStreamClient {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (this.text += chunk));
     socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => resolve()),
+    );
   }
 
-  static open(baseUrl: string, path: string, token: string, { paused = false } = {}): Promise<RawStreamClient> {
+  static open(
+    baseUrl: string,
+    path: string,
+    token: string,
+    { paused = false } = {},
+  ): Promise<RawStreamClient> {
     const { hostname, port } = new URL(baseUrl);
     return new Promise((resolve, reject) => {
       const socket = connect({ host: hostname, port: Number(port) }, () => {
-        socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`);
+        socket.write(
+          `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`,
+        );
         const client = new RawStreamClient(socket);
         if (paused) socket.pause();
         resolve(client);

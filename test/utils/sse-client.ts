@@ -19,7 +19,12 @@ export class StreamClient {
   readonly ended: Promise<void>;
   private lastEventId = '';
   private buffer = '';
-  private block: { event?: string; id?: string; data: string[]; retry?: number } = { data: [] };
+  private block: {
+    event?: string;
+    id?: string;
+    data: string[];
+    retry?: number;
+  } = { data: [] };
   private waiters: Array<() => void> = [];
   private done = false;
 
@@ -30,9 +35,15 @@ export class StreamClient {
     this.ended = this.pump();
   }
 
-  static async open(url: string, headers: Record<string, string> = {}): Promise<StreamClient> {
+  static async open(
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<StreamClient> {
     const abort = new AbortController();
-    const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: abort.signal,
+    });
     return new StreamClient(response, abort);
   }
 
@@ -42,15 +53,23 @@ export class StreamClient {
 
   /** Events of one type, parsed from JSON. */
   data<T = unknown>(event: string): T[] {
-    return this.events.filter((e) => e.event === event).map((e) => JSON.parse(e.data) as T);
+    return this.events
+      .filter((e) => e.event === event)
+      .map((e) => JSON.parse(e.data) as T);
   }
 
   /** Resolves with the first event (from the start) matching `predicate`; rejects if the stream ends first. */
-  async waitFor(predicate: (e: ReceivedEvent) => boolean, label = 'event'): Promise<ReceivedEvent> {
+  async waitFor(
+    predicate: (e: ReceivedEvent) => boolean,
+    label = 'event',
+  ): Promise<ReceivedEvent> {
     for (;;) {
       const found = this.events.find(predicate);
       if (found) return found;
-      if (this.done) throw new Error(`stream ended before ${label}; got: ${this.events.map((e) => e.event).join(', ')}`);
+      if (this.done)
+        throw new Error(
+          `stream ended before ${label}; got: ${this.events.map((e) => e.event).join(', ')}`,
+        );
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -61,7 +80,10 @@ export class StreamClient {
 
   /** Resolves once `count` events of this type arrived. */
   async waitForCount(event: string, count: number): Promise<ReceivedEvent[]> {
-    await this.waitFor(() => this.events.filter((e) => e.event === event).length >= count, `${count} x "${event}"`);
+    await this.waitFor(
+      () => this.events.filter((e) => e.event === event).length >= count,
+      `${count} x "${event}"`,
+    );
     return this.events.filter((e) => e.event === event);
   }
 
@@ -73,7 +95,8 @@ export class StreamClient {
     if (!this.response.body) return this.finish();
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of this.response.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of this.response
+        .body as unknown as AsyncIterable<Uint8Array>) {
         const text = decoder.decode(chunk, { stream: true });
         this.raw += text;
         this.feed(text);
@@ -113,7 +136,8 @@ export class StreamClient {
     if (field === 'event') this.block.event = value;
     else if (field === 'data') this.block.data.push(value);
     else if (field === 'id' && !value.includes('\0')) this.block.id = value;
-    else if (field === 'retry' && /^\d+$/.test(value)) this.block.retry = Number(value);
+    else if (field === 'retry' && /^\d+$/.test(value))
+      this.block.retry = Number(value);
   }
 
   private dispatch(): void {

@@ -1,7 +1,16 @@
-import type { DynamicModule, INestApplication, ModuleMetadata } from '@nestjs/common';
+import type {
+  DynamicModule,
+  INestApplication,
+  ModuleMetadata,
+} from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
-import { SseBroker, SseModule, type SseModuleOptions, type SseWriter } from '@app/sse';
+import {
+  SseBroker,
+  SseModule,
+  type SseModuleOptions,
+  type SseWriter,
+} from '@app/sse';
 import { StreamClient } from './sse-client.js';
 
 export const TEST_SECRET = 'e2e-test-secret';
@@ -19,9 +28,20 @@ export interface TestApp {
   broker: SseBroker;
   baseUrl: string;
   url(path: string): string;
-  token(claims?: TestClaims, options?: { expiresIn?: number; secret?: string; algorithm?: 'HS256' | 'HS512' }): string;
+  token(
+    claims?: TestClaims,
+    options?: {
+      expiresIn?: number;
+      secret?: string;
+      algorithm?: 'HS256' | 'HS512';
+    },
+  ): string;
   /** Opens the stream as `sub` (a token is minted) with optional topics and extra headers. */
-  connect(claims?: TestClaims, query?: string, headers?: Record<string, string>): Promise<StreamClient>;
+  connect(
+    claims?: TestClaims,
+    query?: string,
+    headers?: Record<string, string>,
+  ): Promise<StreamClient>;
   close(): Promise<void>;
 }
 
@@ -36,7 +56,8 @@ export async function startApp(
   const moduleRef = await Test.createTestingModule({
     ...metadata,
     imports: [
-      module ?? SseModule.forRoot({ auth: { secret: TEST_SECRET }, ...options }),
+      module ??
+        SseModule.forRoot({ auth: { secret: TEST_SECRET }, ...options }),
       ...(metadata.imports ?? []),
     ],
   }).compile();
@@ -52,10 +73,18 @@ export async function startApp(
     token: (claims = {}, opts = {}) =>
       jwt.sign(
         { sub: 'alice', roles: [], ...claims },
-        { secret: opts.secret ?? TEST_SECRET, algorithm: opts.algorithm ?? 'HS256', ...(opts.expiresIn !== undefined && { expiresIn: opts.expiresIn }) },
+        {
+          secret: opts.secret ?? TEST_SECRET,
+          algorithm: opts.algorithm ?? 'HS256',
+          ...(opts.expiresIn !== undefined && { expiresIn: opts.expiresIn }),
+        },
       ),
     async connect(claims = {}, query = '', headers = {}) {
-      const path = `/${options.path ?? 'sse'}/stream${query ? `?${query}` : ''}`.replace('//', '/');
+      const path =
+        `/${options.path ?? 'sse'}/stream${query ? `?${query}` : ''}`.replace(
+          '//',
+          '/',
+        );
       const client = await StreamClient.open(testApp.url(path), {
         authorization: `Bearer ${testApp.token(claims)}`,
         ...headers,

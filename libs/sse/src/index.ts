@@ -1,5 +1,8 @@
 export { SseModule } from './sse.module.js';
-export { OPTIONS_TYPE as SSE_OPTIONS_TYPE, ASYNC_OPTIONS_TYPE as SSE_ASYNC_OPTIONS_TYPE } from './sse.module-definition.js';
+export {
+  OPTIONS_TYPE as SSE_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE as SSE_ASYNC_OPTIONS_TYPE,
+} from './sse.module-definition.js';
 export {
   DEFAULT_SSE_OPTIONS,
   type ResolvedSseOptions,
@@ -8,18 +11,40 @@ export {
   type SseModuleOptions,
   type SseWriter,
 } from './sse.options.js';
-export { InjectSseOptions, SSE_MODULE_OPTIONS, getSseOptionsToken } from './sse.constants.js';
+export {
+  InjectSseOptions,
+  SSE_MODULE_OPTIONS,
+  getSseOptionsToken,
+} from './sse.constants.js';
 
 export { SseBroker } from './broker/sse-broker.js';
-export type { SseMessage, SsePublishOptions, SseTarget, SseTargetType } from './broker/sse-message.interface.js';
+export type {
+  SseMessage,
+  SsePublishOptions,
+  SseTarget,
+  SseTargetType,
+} from './broker/sse-message.interface.js';
 export type { SseStats } from './broker/sse-stats.interface.js';
-export type { SseClientInfo, SseCloseReason, SseConnectionEvent } from './broker/sse-client-info.interface.js';
-export { SSE_EVENT_NAME_PATTERN, SSE_TOPIC_PATTERN } from './broker/sse-validation.util.js';
+export type {
+  SseClientInfo,
+  SseCloseReason,
+  SseConnectionEvent,
+} from './broker/sse-client-info.interface.js';
+export {
+  SSE_EVENT_NAME_PATTERN,
+  SSE_TOPIC_PATTERN,
+} from './broker/sse-validation.util.js';
 
-export { SseAuthenticator, type SseRequest } from './auth/sse-authenticator.interface.js';
+export {
+  SseAuthenticator,
+  type SseRequest,
+} from './auth/sse-authenticator.interface.js';
 export { SseTopicAuthorizer } from './auth/sse-topic-authorizer.interface.js';
 export type { SseIdentity } from './auth/sse-identity.interface.js';
-export { extractSseToken, type SseTokenSources } from './auth/token-extractor.util.js';
+export {
+  extractSseToken,
+  type SseTokenSources,
+} from './auth/token-extractor.util.js';
 
 export { SseAuthGuard } from './http/sse-auth.guard.js';
 export { SseUser } from './http/sse-user.decorator.js';

@@ -34,7 +34,7 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value === undefined || typeof value === 'function') return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? typeof value;
   } catch {
     return Object.prototype.toString.call(value);
   }

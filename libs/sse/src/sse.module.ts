@@ -1,4 +1,10 @@
-import { type DynamicModule, Logger, Module, type Provider, type Type } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Logger,
+  Module,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AllowTenantTopicsAuthorizer } from './auth/allow-tenant-topics.authorizer.js';
 import { JwtSseAuthenticator } from './auth/jwt-sse.authenticator.js';
@@ -8,7 +14,10 @@ import { SseBroker } from './broker/sse-broker.js';
 import { SseAdminGuard } from './http/sse-admin.guard.js';
 import { SseAuthGuard } from './http/sse-auth.guard.js';
 import { createSseControllers, mountSseRoutes } from './http/sse-routes.js';
-import { SsePublishBodyPipe, SseStreamQueryPipe } from './http/sse-validation.pipes.js';
+import {
+  SsePublishBodyPipe,
+  SseStreamQueryPipe,
+} from './http/sse-validation.pipes.js';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
@@ -17,7 +26,11 @@ import {
 } from './sse.module-definition.js';
 import { SSE_RESOLVED_OPTIONS } from './sse.internal-constants.js';
 import { SSE_MESSAGES } from './sse.messages.js';
-import { type ResolvedSseOptions, resolveSseOptions, type SseModuleOptions } from './sse.options.js';
+import {
+  type ResolvedSseOptions,
+  resolveSseOptions,
+  type SseModuleOptions,
+} from './sse.options.js';
 
 const SSE_ROUTES = Symbol('SSE:ROUTES');
 
@@ -57,20 +70,25 @@ function withSseProviders(definition: DynamicModule): DynamicModule {
     },
     {
       provide: SSE_ROUTES,
-      useFactory: (options: ResolvedSseOptions) => mountSseRoutes(controllers, options),
+      useFactory: (options: ResolvedSseOptions) =>
+        mountSseRoutes(controllers, options),
       inject: [SSE_RESOLVED_OPTIONS],
     },
     {
       provide: SseAuthenticator,
       useFactory: (options: ResolvedSseOptions, moduleRef: ModuleRef) =>
-        options.authenticate ? resolveClass(moduleRef, options.authenticate) : moduleRef.create(JwtSseAuthenticator),
+        options.authenticate
+          ? resolveClass(moduleRef, options.authenticate)
+          : moduleRef.create(JwtSseAuthenticator),
       inject: [SSE_RESOLVED_OPTIONS, ModuleRef],
     },
     {
       provide: SseTopicAuthorizer,
       useFactory: (options: ResolvedSseOptions, moduleRef: ModuleRef) => {
-        if (options.topicAuthorizer) return resolveClass(moduleRef, options.topicAuthorizer);
-        if (options.enableTopics) new Logger('SseModule').log(SSE_MESSAGES.TOPIC_AUTHORIZER_DEFAULT());
+        if (options.topicAuthorizer)
+          return resolveClass(moduleRef, options.topicAuthorizer);
+        if (options.enableTopics)
+          new Logger('SseModule').log(SSE_MESSAGES.TOPIC_AUTHORIZER_DEFAULT());
         return new AllowTenantTopicsAuthorizer();
       },
       inject: [SSE_RESOLVED_OPTIONS, ModuleRef],
@@ -85,12 +103,22 @@ function withSseProviders(definition: DynamicModule): DynamicModule {
     ...definition,
     controllers: [controllers.stream, controllers.admin],
     providers: [...(definition.providers ?? []), ...providers],
-    exports: [SseBroker, SseAuthGuard, SseAuthenticator, SseTopicAuthorizer, SSE_RESOLVED_OPTIONS, MODULE_OPTIONS_TOKEN],
+    exports: [
+      SseBroker,
+      SseAuthGuard,
+      SseAuthenticator,
+      SseTopicAuthorizer,
+      SSE_RESOLVED_OPTIONS,
+      MODULE_OPTIONS_TOKEN,
+    ],
   };
 }
 
 /** The application's own provider of `type` if it registered one, otherwise a new instance. */
-async function resolveClass<T>(moduleRef: ModuleRef, type: Type<T>): Promise<T> {
+async function resolveClass<T>(
+  moduleRef: ModuleRef,
+  type: Type<T>,
+): Promise<T> {
   try {
     return moduleRef.get(type, { strict: false });
   } catch {

@@ -219,29 +219,101 @@ export function resolveSseOptions(
 ): ResolvedSseOptions {
   const d = DEFAULT_SSE_OPTIONS;
   const path = options.path ?? d.path;
-  check('path', typeof path === 'string' && /^[A-Za-z0-9_.~/-]*$/.test(path), 'a string of URL path characters', path);
-  const heartbeatInterval = integer(options, 'heartbeatInterval', d.heartbeatInterval, 1_000, 2_147_483_647);
+  check(
+    'path',
+    typeof path === 'string' && /^[A-Za-z0-9_.~/-]*$/.test(path),
+    'a string of URL path characters',
+    path,
+  );
+  const heartbeatInterval = integer(
+    options,
+    'heartbeatInterval',
+    d.heartbeatInterval,
+    1_000,
+    2_147_483_647,
+  );
   const resolved: ResolvedSseOptions = {
     path: path.replace(/^\/+|\/+$/g, ''),
-    clientBufferSize: integer(options, 'clientBufferSize', d.clientBufferSize, 1, 1_000_000),
+    clientBufferSize: integer(
+      options,
+      'clientBufferSize',
+      d.clientBufferSize,
+      1,
+      1_000_000,
+    ),
     heartbeatInterval,
-    clientTimeout: integer(options, 'clientTimeout', d.clientTimeout, 2 * heartbeatInterval, 2_147_483_647, `(2 x heartbeatInterval = ${2 * heartbeatInterval})`),
+    clientTimeout: integer(
+      options,
+      'clientTimeout',
+      d.clientTimeout,
+      2 * heartbeatInterval,
+      2_147_483_647,
+      `(2 x heartbeatInterval = ${2 * heartbeatInterval})`,
+    ),
     retry: integer(options, 'retry', d.retry, 0, 2_147_483_647),
     enableTopics: boolean(options, 'enableTopics', d.enableTopics),
-    maxConnections: integer(options, 'maxConnections', d.maxConnections, 0, Number.MAX_SAFE_INTEGER, '(0 = unlimited)'),
-    maxConnectionsPerUser: integer(options, 'maxConnectionsPerUser', d.maxConnectionsPerUser, 0, Number.MAX_SAFE_INTEGER, '(0 = unlimited)'),
-    maxTopicsPerConnection: integer(options, 'maxTopicsPerConnection', d.maxTopicsPerConnection, 1, 1_024),
-    maxPayloadBytes: integer(options, 'maxPayloadBytes', d.maxPayloadBytes, 1, 16 * 1024 * 1024),
+    maxConnections: integer(
+      options,
+      'maxConnections',
+      d.maxConnections,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      '(0 = unlimited)',
+    ),
+    maxConnectionsPerUser: integer(
+      options,
+      'maxConnectionsPerUser',
+      d.maxConnectionsPerUser,
+      0,
+      Number.MAX_SAFE_INTEGER,
+      '(0 = unlimited)',
+    ),
+    maxTopicsPerConnection: integer(
+      options,
+      'maxTopicsPerConnection',
+      d.maxTopicsPerConnection,
+      1,
+      1_024,
+    ),
+    maxPayloadBytes: integer(
+      options,
+      'maxPayloadBytes',
+      d.maxPayloadBytes,
+      1,
+      16 * 1024 * 1024,
+    ),
     writer: options.writer ?? d.writer,
     adminRoutes: boolean(options, 'adminRoutes', d.adminRoutes),
     adminRole: options.adminRole ?? d.adminRole,
     authenticate: options.authenticate,
     topicAuthorizer: options.topicAuthorizer,
   };
-  check('writer', resolved.writer === 'nest' || resolved.writer === 'direct', "'nest' or 'direct'", resolved.writer);
-  check('adminRole', typeof resolved.adminRole === 'string' && resolved.adminRole.length > 0, 'a non-empty string', resolved.adminRole);
-  check('authenticate', options.authenticate === undefined || typeof options.authenticate === 'function', 'an injectable class implementing SseAuthenticator', options.authenticate);
-  check('topicAuthorizer', options.topicAuthorizer === undefined || typeof options.topicAuthorizer === 'function', 'an injectable class implementing SseTopicAuthorizer', options.topicAuthorizer);
+  check(
+    'writer',
+    resolved.writer === 'nest' || resolved.writer === 'direct',
+    "'nest' or 'direct'",
+    resolved.writer,
+  );
+  check(
+    'adminRole',
+    typeof resolved.adminRole === 'string' && resolved.adminRole.length > 0,
+    'a non-empty string',
+    resolved.adminRole,
+  );
+  check(
+    'authenticate',
+    options.authenticate === undefined ||
+      typeof options.authenticate === 'function',
+    'an injectable class implementing SseAuthenticator',
+    options.authenticate,
+  );
+  check(
+    'topicAuthorizer',
+    options.topicAuthorizer === undefined ||
+      typeof options.topicAuthorizer === 'function',
+    'an injectable class implementing SseTopicAuthorizer',
+    options.topicAuthorizer,
+  );
   if (options.auth) {
     resolved.auth = resolveAuth(options.auth);
   } else if (!options.authenticate) {
@@ -250,24 +322,46 @@ export function resolveSseOptions(
   return resolved;
 }
 
-function resolveAuth(auth: SseAuthOptions): NonNullable<ResolvedSseOptions['auth']> {
+function resolveAuth(
+  auth: SseAuthOptions,
+): NonNullable<ResolvedSseOptions['auth']> {
   const hasSecret = auth.secret !== undefined && auth.secret.length > 0;
   const hasKey = auth.publicKey !== undefined && auth.publicKey.length > 0;
-  check('auth.secret', hasSecret !== hasKey, 'set, non-empty, exactly when auth.publicKey is not', hasSecret ? '<secret>' : auth.secret);
+  check(
+    'auth.secret',
+    hasSecret !== hasKey,
+    'set, non-empty, exactly when auth.publicKey is not',
+    hasSecret ? '<secret>' : auth.secret,
+  );
   const algorithms =
-    auth.algorithms ?? ALGORITHMS.filter((a) => a.startsWith('HS') === hasSecret);
+    auth.algorithms ??
+    ALGORITHMS.filter((a) => a.startsWith('HS') === hasSecret);
   check(
     'auth.algorithms',
     Array.isArray(algorithms) &&
       algorithms.length > 0 &&
-      algorithms.every((a) => ALGORITHMS.includes(a) && a.startsWith('HS') === hasSecret),
+      algorithms.every(
+        (a) => ALGORITHMS.includes(a) && a.startsWith('HS') === hasSecret,
+      ),
     `a non-empty list of ${hasSecret ? 'HS256, HS384, HS512 (auth.secret is an HMAC key)' : 'RS*, ES*, PS* algorithms (auth.publicKey is an asymmetric key)'}`,
     algorithms,
   );
   const clockTolerance = auth.clockTolerance ?? 0;
-  check('auth.clockTolerance', Number.isInteger(clockTolerance) && clockTolerance >= 0 && clockTolerance <= 300, 'an integer from 0 to 300 (seconds)', clockTolerance);
+  check(
+    'auth.clockTolerance',
+    Number.isInteger(clockTolerance) &&
+      clockTolerance >= 0 &&
+      clockTolerance <= 300,
+    'an integer from 0 to 300 (seconds)',
+    clockTolerance,
+  );
   const cookieName = auth.cookieName ?? DEFAULT_SSE_OPTIONS.cookieName;
-  check('auth.cookieName', /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookieName), 'a cookie name (RFC 6265 token)', cookieName);
+  check(
+    'auth.cookieName',
+    /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookieName),
+    'a cookie name (RFC 6265 token)',
+    cookieName,
+  );
   return {
     ...auth,
     algorithms,
@@ -286,17 +380,34 @@ function integer(
   note = '',
 ): number {
   const value = options[name] ?? fallback;
-  const range = max >= Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
-  check(name, Number.isInteger(value) && (value as number) >= min && (value as number) <= max, note ? `${range} ${note}` : range, value);
+  const range =
+    max >= Number.MAX_SAFE_INTEGER
+      ? `an integer >= ${min}`
+      : `an integer from ${min} to ${max}`;
+  check(
+    name,
+    Number.isInteger(value) &&
+      (value as number) >= min &&
+      (value as number) <= max,
+    note ? `${range} ${note}` : range,
+    value,
+  );
   return value as number;
 }
 
-function boolean(options: SseModuleOptions, name: keyof SseModuleOptions, fallback: boolean): boolean {
+function boolean(
+  options: SseModuleOptions,
+  name: keyof SseModuleOptions,
+  fallback: boolean,
+): boolean {
   const value = options[name] ?? fallback;
   check(name, typeof value === 'boolean', 'true or false', value);
   return value as boolean;
 }
 
 function check(option: string, ok: boolean, range: string, got: unknown): void {
-  if (!ok) throw new InvalidSseOptionsError(SSE_MESSAGES.OPTION_OUT_OF_RANGE(option, range, got));
+  if (!ok)
+    throw new InvalidSseOptionsError(
+      SSE_MESSAGES.OPTION_OUT_OF_RANGE(option, range, got),
+    );
 }

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { ResolvedSseOptions } from '../sse.options.js';
 import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
-import type { SseAuthenticator, SseRequest } from './sse-authenticator.interface.js';
+import type {
+  SseAuthenticator,
+  SseRequest,
+} from './sse-authenticator.interface.js';
 import type { SseIdentity } from './sse-identity.interface.js';
 import { extractSseToken } from './token-extractor.util.js';
 
@@ -24,7 +27,8 @@ export class JwtSseAuthenticator implements SseAuthenticator {
   async authenticate(request: SseRequest): Promise<SseIdentity | null> {
     const token = extractSseToken(request, this.auth);
     if (!token) return null;
-    const { secret, publicKey, algorithms, issuer, audience, clockTolerance } = this.auth;
+    const { secret, publicKey, algorithms, issuer, audience, clockTolerance } =
+      this.auth;
     const claims = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
       secret,
       publicKey,
@@ -38,11 +42,17 @@ export class JwtSseAuthenticator implements SseAuthenticator {
 }
 
 /** Maps verified JWT claims to an identity; `null` when they do not describe a user. @internal */
-export function identityFromClaims(claims: Record<string, unknown>): SseIdentity | null {
+export function identityFromClaims(
+  claims: Record<string, unknown>,
+): SseIdentity | null {
   const { sub, tid, roles, exp } = claims;
   if (typeof sub !== 'string' || sub.length === 0) return null;
-  if (tid !== undefined && (typeof tid !== 'string' || tid.length === 0)) return null;
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
+  if (tid !== undefined && (typeof tid !== 'string' || tid.length === 0))
+    return null;
+  if (
+    roles !== undefined &&
+    !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))
+  ) {
     return null;
   }
   return {

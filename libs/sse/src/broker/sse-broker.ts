@@ -10,15 +10,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { map, type Observable, Subject, Subscription } from 'rxjs';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { TopicsDisabledError } from '../errors/topics-disabled.error.js';
-import { SseConnection, type SseConnectionHost } from '../http/sse-connection.js';
+import {
+  SseConnection,
+  type SseConnectionHost,
+} from '../http/sse-connection.js';
 import { SseHttpException } from '../http/sse-http.exception.js';
 import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
 import { SSE_MESSAGES } from '../sse.messages.js';
 import type { ResolvedSseOptions } from '../sse.options.js';
 import { MessageIdGenerator } from './message-id.generator.js';
-import type { SseClientInfo, SseCloseReason, SseConnectionEvent } from './sse-client-info.interface.js';
+import type {
+  SseClientInfo,
+  SseCloseReason,
+  SseConnectionEvent,
+} from './sse-client-info.interface.js';
 import { SseEnvelope } from './sse-envelope.js';
-import type { SseMessage, SsePublishOptions, SseTarget } from './sse-message.interface.js';
+import type {
+  SseMessage,
+  SsePublishOptions,
+  SseTarget,
+} from './sse-message.interface.js';
 import type { SseStats } from './sse-stats.interface.js';
 import {
   assertEventName,
@@ -71,70 +82,125 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
   private connectionsRejected = 0;
 
   /** Presence: a `connect` event when a stream opens, `disconnect` (with the reason) when it ends. */
-  readonly connections$: Observable<SseConnectionEvent> = this.connectionEvents.asObservable();
+  readonly connections$: Observable<SseConnectionEvent> =
+    this.connectionEvents.asObservable();
 
   /** @internal */
   readonly settings: SseConnectionHost['settings'];
 
-  constructor(@Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions) {
-    const { clientBufferSize, heartbeatInterval, clientTimeout, retry } = options;
-    this.settings = { clientBufferSize, heartbeatInterval, clientTimeout, retry };
+  constructor(
+    @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
+  ) {
+    const { clientBufferSize, heartbeatInterval, clientTimeout, retry } =
+      options;
+    this.settings = {
+      clientBufferSize,
+      heartbeatInterval,
+      clientTimeout,
+      retry,
+    };
   }
 
   /** Sends an event to every stream of one user (in `opts.tenantId`). */
-  async sendToUser<T>(userId: string, event: string, data: T, opts: SsePublishOptions = {}): Promise<SseMessage<T>> {
+  async sendToUser<T>(
+    userId: string,
+    event: string,
+    data: T,
+    opts: SsePublishOptions = {},
+  ): Promise<SseMessage<T>> {
     assertUserId(userId);
     assertTenantId(opts.tenantId);
-    const envelope = this.envelope({ type: 'user', userId, tenantId: opts.tenantId }, event, data);
+    const envelope = this.envelope(
+      { type: 'user', userId, tenantId: opts.tenantId },
+      event,
+      data,
+    );
     this.users.next(scopedKey(opts.tenantId, userId), envelope);
     return envelope.message as SseMessage<T>;
   }
 
   /** Sends an event to every stream subscribed to a topic (in `opts.tenantId`). */
-  async sendToTopic<T>(topic: string, event: string, data: T, opts: SsePublishOptions = {}): Promise<SseMessage<T>> {
+  async sendToTopic<T>(
+    topic: string,
+    event: string,
+    data: T,
+    opts: SsePublishOptions = {},
+  ): Promise<SseMessage<T>> {
     this.assertTopicsEnabled();
     assertTopic(topic);
     assertTenantId(opts.tenantId);
-    const envelope = this.envelope({ type: 'topic', topic, tenantId: opts.tenantId }, event, data);
+    const envelope = this.envelope(
+      { type: 'topic', topic, tenantId: opts.tenantId },
+      event,
+      data,
+    );
     this.topics.next(scopedKey(opts.tenantId, topic), envelope);
     return envelope.message as SseMessage<T>;
   }
 
   /** Sends an event to every stream of one tenant (`opts.tenantId`; undefined: the streams without a tenant). */
-  async broadcast<T>(event: string, data: T, opts: SsePublishOptions = {}): Promise<SseMessage<T>> {
+  async broadcast<T>(
+    event: string,
+    data: T,
+    opts: SsePublishOptions = {},
+  ): Promise<SseMessage<T>> {
     assertTenantId(opts.tenantId);
-    const envelope = this.envelope({ type: 'broadcast', tenantId: opts.tenantId }, event, data);
+    const envelope = this.envelope(
+      { type: 'broadcast', tenantId: opts.tenantId },
+      event,
+      data,
+    );
     this.broadcasts.next(opts.tenantId ?? '', envelope);
     return envelope.message as SseMessage<T>;
   }
 
   /** Sends an event to one stream. A client that is gone receives nothing; the message is still returned. */
-  async sendToClient<T>(clientId: string, event: string, data: T): Promise<SseMessage<T>> {
+  async sendToClient<T>(
+    clientId: string,
+    event: string,
+    data: T,
+  ): Promise<SseMessage<T>> {
     const connection = this.clients.get(clientId);
-    const envelope = this.envelope({ type: 'client', clientId, tenantId: connection?.tenantId }, event, data);
+    const envelope = this.envelope(
+      { type: 'client', clientId, tenantId: connection?.tenantId },
+      event,
+      data,
+    );
     connection?.deliver(envelope);
     return envelope.message as SseMessage<T>;
   }
 
   /** The messages sent to one user from now on, for in-process consumers and your own `@Sse()` routes. */
-  userStream(userId: string, opts: SsePublishOptions = {}): Observable<SseMessage> {
+  userStream(
+    userId: string,
+    opts: SsePublishOptions = {},
+  ): Observable<SseMessage> {
     assertUserId(userId);
     assertTenantId(opts.tenantId);
-    return this.users.observe(scopedKey(opts.tenantId, userId)).pipe(map((e) => e.message));
+    return this.users
+      .observe(scopedKey(opts.tenantId, userId))
+      .pipe(map((e) => e.message));
   }
 
   /** The messages sent to one topic from now on. */
-  topicStream(topic: string, opts: SsePublishOptions = {}): Observable<SseMessage> {
+  topicStream(
+    topic: string,
+    opts: SsePublishOptions = {},
+  ): Observable<SseMessage> {
     this.assertTopicsEnabled();
     assertTopic(topic);
     assertTenantId(opts.tenantId);
-    return this.topics.observe(scopedKey(opts.tenantId, topic)).pipe(map((e) => e.message));
+    return this.topics
+      .observe(scopedKey(opts.tenantId, topic))
+      .pipe(map((e) => e.message));
   }
 
   /** The messages broadcast to one tenant from now on. */
   broadcastStream(opts: SsePublishOptions = {}): Observable<SseMessage> {
     assertTenantId(opts.tenantId);
-    return this.broadcasts.observe(opts.tenantId ?? '').pipe(map((e) => e.message));
+    return this.broadcasts
+      .observe(opts.tenantId ?? '')
+      .pipe(map((e) => e.message));
   }
 
   getStats(): SseStats {
@@ -168,7 +234,9 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
 
   /** Snapshots of the open streams. */
   getClients(): SseClientInfo[] {
-    return [...this.clients.values()].filter((c) => c.isOpen).map((c) => c.info());
+    return [...this.clients.values()]
+      .filter((c) => c.isOpen)
+      .map((c) => c.info());
   }
 
   /** The open stream with this id, if any. */
@@ -191,7 +259,9 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
 
   /** Closes every stream of one user; returns how many were closed. */
   disconnectUser(userId: string, opts: SsePublishOptions = {}): number {
-    const connections = this.userConnections.get(scopedKey(opts.tenantId, userId));
+    const connections = this.userConnections.get(
+      scopedKey(opts.tenantId, userId),
+    );
     if (!connections) return 0;
     const all = [...connections];
     all.forEach((c) => c.close('disconnected'));
@@ -214,15 +284,38 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     const { maxConnections, maxConnectionsPerUser } = this.options;
     const userKey = scopedKey(identity.tenantId, identity.userId);
     if (!this.running) {
-      throw this.reject(HttpStatus.SERVICE_UNAVAILABLE, 'shutting_down', 'The server is shutting down; reconnect later.');
+      throw this.reject(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'shutting_down',
+        'The server is shutting down; reconnect later.',
+      );
     }
     if (maxConnections > 0 && this.clients.size >= maxConnections) {
-      throw this.reject(HttpStatus.SERVICE_UNAVAILABLE, 'too_many_connections', 'This server has reached its connection limit; retry later.');
+      throw this.reject(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'too_many_connections',
+        'This server has reached its connection limit; retry later.',
+      );
     }
-    if (maxConnectionsPerUser > 0 && (this.userConnections.get(userKey)?.size ?? 0) >= maxConnectionsPerUser) {
-      throw this.reject(HttpStatus.TOO_MANY_REQUESTS, 'too_many_user_connections', `At most ${maxConnectionsPerUser} streams per user are allowed; close another tab or window first.`);
+    if (
+      maxConnectionsPerUser > 0 &&
+      (this.userConnections.get(userKey)?.size ?? 0) >= maxConnectionsPerUser
+    ) {
+      throw this.reject(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'too_many_user_connections',
+        `At most ${maxConnectionsPerUser} streams per user are allowed; close another tab or window first.`,
+      );
     }
-    const connection = new SseConnection(randomUUID(), identity, topics, request, response, this, lastEventId);
+    const connection = new SseConnection(
+      randomUUID(),
+      identity,
+      topics,
+      request,
+      response,
+      this,
+      lastEventId,
+    );
     this.clients.set(connection.id, connection);
     let forUser = this.userConnections.get(userKey);
     if (!forUser) this.userConnections.set(userKey, (forUser = new Set()));
@@ -238,7 +331,9 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     const sources = [
       this.users.observe(scopedKey(tenantId, connection.userId)),
       this.broadcasts.observe(tenantId ?? ''),
-      ...connection.topics.map((topic) => this.topics.observe(scopedKey(tenantId, topic))),
+      ...connection.topics.map((topic) =>
+        this.topics.observe(scopedKey(tenantId, topic)),
+      ),
     ];
     const subscription = new Subscription();
     const deliver = (envelope: SseEnvelope) => connection.deliver(envelope);
@@ -252,7 +347,11 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
   }
 
   /** @internal */
-  closed(connection: SseConnection, reason: SseCloseReason, dropped: number): void {
+  closed(
+    connection: SseConnection,
+    reason: SseCloseReason,
+    dropped: number,
+  ): void {
     if (!this.clients.delete(connection.id)) return;
     const userKey = scopedKey(connection.tenantId, connection.userId);
     const forUser = this.userConnections.get(userKey);
@@ -260,9 +359,15 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     if (forUser?.size === 0) this.userConnections.delete(userKey);
     this.eventsDropped += dropped;
     if (reason === 'slow_consumer') {
-      this.logger.warn(`client ${connection.id} (user ${JSON.stringify(connection.userId)}) disconnected as slow_consumer; ${dropped} event(s) dropped`);
+      this.logger.warn(
+        `client ${connection.id} (user ${JSON.stringify(connection.userId)}) disconnected as slow_consumer; ${dropped} event(s) dropped`,
+      );
     }
-    this.connectionEvents.next({ type: 'disconnect', client: connection.info(), reason });
+    this.connectionEvents.next({
+      type: 'disconnect',
+      client: connection.info(),
+      reason,
+    });
   }
 
   /** @internal */
@@ -284,7 +389,9 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(flushed),
-      new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
+      new Promise(
+        (resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)),
+      ),
     ]);
     clearTimeout(timer);
     // Keep-alive sockets of ended streams would otherwise hold server.close().
@@ -295,19 +402,34 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     this.connectionEvents.complete();
   }
 
-  private envelope(target: SseTarget, event: string, data: unknown): SseEnvelope {
+  private envelope(
+    target: SseTarget,
+    event: string,
+    data: unknown,
+  ): SseEnvelope {
     assertEventName(event);
     const json = serializeData(data, this.options.maxPayloadBytes);
-    const message: SseMessage = { id: this.ids.next(), event, data, target, createdAt: new Date() };
+    const message: SseMessage = {
+      id: this.ids.next(),
+      event,
+      data,
+      target,
+      createdAt: new Date(),
+    };
     this.messagesPublished++;
     return new SseEnvelope(message, json);
   }
 
   private assertTopicsEnabled(): void {
-    if (!this.options.enableTopics) throw new TopicsDisabledError(SSE_MESSAGES.TOPICS_DISABLED());
+    if (!this.options.enableTopics)
+      throw new TopicsDisabledError(SSE_MESSAGES.TOPICS_DISABLED());
   }
 
-  private reject(status: number, code: string, message: string): SseHttpException {
+  private reject(
+    status: number,
+    code: string,
+    message: string,
+  ): SseHttpException {
     this.connectionsRejected++;
     return new SseHttpException(status, code, message);
   }

@@ -23,10 +23,16 @@ export function assertUserId(userId: unknown): asserts userId is string {
 }
 
 /** Tenant ids are any non-empty string without control characters. @internal */
-export function assertTenantId(tenantId: unknown): asserts tenantId is string | undefined {
+export function assertTenantId(
+  tenantId: unknown,
+): asserts tenantId is string | undefined {
   if (tenantId === undefined) return;
   // eslint-disable-next-line no-control-regex
-  if (typeof tenantId !== 'string' || tenantId.length === 0 || /[\u0000-\u001f\u007f]/.test(tenantId)) {
+  if (
+    typeof tenantId !== 'string' ||
+    tenantId.length === 0 ||
+    /[\u0000-\u001f\u007f]/.test(tenantId)
+  ) {
     throw new InvalidTenantIdError(SSE_MESSAGES.INVALID_TENANT_ID(tenantId));
   }
 }
@@ -44,7 +50,9 @@ export function assertEventName(event: unknown): asserts event is string {
     throw new InvalidEventNameError(SSE_MESSAGES.INVALID_EVENT_NAME(event));
   }
   if (RESERVED.has(event)) {
-    throw new ReservedEventNameError(SSE_MESSAGES.RESERVED_EVENT_NAME(event, RESERVED_EVENT_NAMES));
+    throw new ReservedEventNameError(
+      SSE_MESSAGES.RESERVED_EVENT_NAME(event, RESERVED_EVENT_NAMES),
+    );
   }
 }
 
@@ -59,15 +67,22 @@ export function serializeData(data: unknown, maxBytes: number): string {
   try {
     json = JSON.stringify(data);
   } catch (err) {
-    throw new UnserializableDataError(SSE_MESSAGES.UNSERIALIZABLE_DATA((err as Error).message));
+    throw new UnserializableDataError(
+      SSE_MESSAGES.UNSERIALIZABLE_DATA((err as Error).message),
+    );
   }
   if (json === undefined) {
-    throw new UnserializableDataError(SSE_MESSAGES.UNSERIALIZABLE_DATA(`${typeof data} has no JSON form`));
+    throw new UnserializableDataError(
+      SSE_MESSAGES.UNSERIALIZABLE_DATA(`${typeof data} has no JSON form`),
+    );
   }
   // Cheap bound first: a UTF-16 length under max/3 cannot exceed max bytes.
   if (json.length * 3 > maxBytes) {
     const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > maxBytes) throw new PayloadTooLargeError(SSE_MESSAGES.PAYLOAD_TOO_LARGE(bytes, maxBytes));
+    if (bytes > maxBytes)
+      throw new PayloadTooLargeError(
+        SSE_MESSAGES.PAYLOAD_TOO_LARGE(bytes, maxBytes),
+      );
   }
   return json;
 }

@@ -5,7 +5,8 @@ import type { SseSink } from './sse-sink.interface.js';
 /** The response headers of a stream, the same as Nest's `@Sse()` sends. @internal */
 export const SSE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/event-stream',
-  'Cache-Control': 'private, no-cache, no-store, must-revalidate, max-age=0, no-transform',
+  'Cache-Control':
+    'private, no-cache, no-store, must-revalidate, max-age=0, no-transform',
   Pragma: 'no-cache',
   Expires: '0',
   'X-Accel-Buffering': 'no',
@@ -17,14 +18,22 @@ export const SSE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
  * @internal
  */
 export class DirectSink implements SseSink {
-  constructor(private readonly response: ServerResponse, request: IncomingMessage) {
+  constructor(
+    private readonly response: ServerResponse,
+    request: IncomingMessage,
+  ) {
     const http1 = request.httpVersionMajor < 2;
     if (http1) {
       request.socket.setKeepAlive(true);
       request.socket.setNoDelay(true);
       request.socket.setTimeout(0);
     }
-    response.writeHead(200, http1 ? { ...SSE_RESPONSE_HEADERS, Connection: 'keep-alive' } : SSE_RESPONSE_HEADERS);
+    response.writeHead(
+      200,
+      http1
+        ? { ...SSE_RESPONSE_HEADERS, Connection: 'keep-alive' }
+        : SSE_RESPONSE_HEADERS,
+    );
     response.flushHeaders();
   }
 

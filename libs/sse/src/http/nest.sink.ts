@@ -24,7 +24,12 @@ export class NestSink implements SseSink {
   write(event: SseWireEvent): void {
     // `id` is always set: Nest numbers events without one per connection,
     // which would move the client's Last-Event-ID.
-    this.subscriber.next({ type: event.event, id: event.id, retry: event.retry, data: event.data });
+    this.subscriber.next({
+      type: event.event,
+      id: event.id,
+      retry: event.retry,
+      data: event.data,
+    });
   }
 
   end(): void {

@@ -30,9 +30,19 @@ export class SseAdminController {
     try {
       const message =
         body.target === 'user'
-          ? await this.broker.sendToUser(body.userId!, body.event, body.data, opts)
+          ? await this.broker.sendToUser(
+              body.userId!,
+              body.event,
+              body.data,
+              opts,
+            )
           : body.target === 'topic'
-            ? await this.broker.sendToTopic(body.topic!, body.event, body.data, opts)
+            ? await this.broker.sendToTopic(
+                body.topic!,
+                body.event,
+                body.data,
+                opts,
+              )
             : await this.broker.broadcast(body.event, body.data, opts);
       const { id, event, target, createdAt } = message;
       return { id, event, target, createdAt };
@@ -48,14 +58,23 @@ export class SseAdminController {
 
   /** `GET /<path>/online` → `{ userIds }` of the caller's tenant. */
   online(@SseUser() admin: SseIdentity): { userIds: string[] } {
-    return { userIds: this.broker.getOnlineUsers({ tenantId: admin.tenantId }) };
+    return {
+      userIds: this.broker.getOnlineUsers({ tenantId: admin.tenantId }),
+    };
   }
 
   /** `DELETE /<path>/clients/:id` → 204, or 404 for a client unknown in the caller's tenant. */
-  disconnectClient(@SseUser() admin: SseIdentity, @Param('id') clientId: string): void {
+  disconnectClient(
+    @SseUser() admin: SseIdentity,
+    @Param('id') clientId: string,
+  ): void {
     const client = this.broker.getClient(clientId);
     if (!client || client.tenantId !== admin.tenantId) {
-      throw new SseHttpException(HttpStatus.NOT_FOUND, 'client_not_found', `No open stream with id "${clientId}".`);
+      throw new SseHttpException(
+        HttpStatus.NOT_FOUND,
+        'client_not_found',
+        `No open stream with id "${clientId}".`,
+      );
     }
     this.broker.disconnect(clientId);
   }

@@ -1,18 +1,35 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
-import { SSE_IDENTITY_KEY, SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
+import {
+  SSE_IDENTITY_KEY,
+  SSE_RESOLVED_OPTIONS,
+} from '../sse.internal-constants.js';
 import type { ResolvedSseOptions } from '../sse.options.js';
 import { SseHttpException } from './sse-http.exception.js';
 
 /** Lets through callers whose roles include `adminRole`; runs after {@link SseAuthGuard}. @internal */
 @Injectable()
 export class SseAdminGuard implements CanActivate {
-  constructor(@Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions) {}
+  constructor(
+    @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const identity = context.switchToHttp().getRequest<{ [SSE_IDENTITY_KEY]?: SseIdentity }>()[SSE_IDENTITY_KEY];
+    const identity = context
+      .switchToHttp()
+      .getRequest<{ [SSE_IDENTITY_KEY]?: SseIdentity }>()[SSE_IDENTITY_KEY];
     if (!identity?.roles.includes(this.options.adminRole)) {
-      throw new SseHttpException(HttpStatus.FORBIDDEN, 'forbidden', `This route requires the "${this.options.adminRole}" role.`);
+      throw new SseHttpException(
+        HttpStatus.FORBIDDEN,
+        'forbidden',
+        `This route requires the "${this.options.adminRole}" role.`,
+      );
     }
     return true;
   }

@@ -8,7 +8,10 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { SseAuthenticator, type SseRequest } from '../auth/sse-authenticator.interface.js';
+import {
+  SseAuthenticator,
+  type SseRequest,
+} from '../auth/sse-authenticator.interface.js';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { SSE_IDENTITY_KEY } from '../sse.internal-constants.js';
 import { SseHttpException } from './sse-http.exception.js';
@@ -27,22 +30,34 @@ import { SseHttpException } from './sse-http.exception.js';
 export class SseAuthGuard implements CanActivate {
   private readonly logger = new Logger('SseAuthGuard');
 
-  constructor(@Inject(SseAuthenticator) private readonly authenticator: SseAuthenticator) {}
+  constructor(
+    @Inject(SseAuthenticator) private readonly authenticator: SseAuthenticator,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<SseRequest & { [SSE_IDENTITY_KEY]?: SseIdentity }>();
+    const request = http.getRequest<
+      SseRequest & { [SSE_IDENTITY_KEY]?: SseIdentity }
+    >();
     let identity: SseIdentity | null;
     try {
       identity = await this.authenticator.authenticate(request);
     } catch (err) {
-      if (err instanceof HttpException && err.getStatus() !== HttpStatus.UNAUTHORIZED) throw err;
+      if (
+        err instanceof HttpException &&
+        err.getStatus() !== HttpStatus.UNAUTHORIZED
+      )
+        throw err;
       // The reason is for operators; it never contains the token.
-      this.logger.debug(`stream request refused: ${(err as Error)?.name ?? 'error'}: ${(err as Error)?.message}`);
+      this.logger.debug(
+        `stream request refused: ${(err as Error)?.name ?? 'error'}: ${(err as Error)?.message}`,
+      );
       identity = null;
     }
     if (!isIdentity(identity)) {
-      http.getResponse<ServerResponse>().setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      http
+        .getResponse<ServerResponse>()
+        .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new SseHttpException(
         HttpStatus.UNAUTHORIZED,
         'invalid_token',
@@ -59,7 +74,9 @@ function isIdentity(value: unknown): value is SseIdentity {
   return (
     typeof identity?.userId === 'string' &&
     identity.userId.length > 0 &&
-    (identity.tenantId === undefined || (typeof identity.tenantId === 'string' && identity.tenantId.length > 0)) &&
+    (identity.tenantId === undefined ||
+      (typeof identity.tenantId === 'string' &&
+        identity.tenantId.length > 0)) &&
     Array.isArray(identity.roles)
   );
 }

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
-import type { SseClientInfo, SseCloseReason } from '../broker/sse-client-info.interface.js';
+import type {
+  SseClientInfo,
+  SseCloseReason,
+} from '../broker/sse-client-info.interface.js';
 import { controlEvent, type SseWireEvent } from './sse-frame.util.js';
 import type { SseSink } from './sse-sink.interface.js';
 
@@ -16,7 +19,11 @@ export interface SseConnectionHost {
   /** Subscribes the connection to its user, topics and tenant broadcast. */
   subscribeTargets(connection: SseConnection): Subscription;
   opened(connection: SseConnection): void;
-  closed(connection: SseConnection, reason: SseCloseReason, dropped: number): void;
+  closed(
+    connection: SseConnection,
+    reason: SseCloseReason,
+    dropped: number,
+  ): void;
   delivered(): void;
 }
 
@@ -57,7 +64,8 @@ export class SseConnection {
   ) {
     this.lastId = lastEventId;
     const { expiresAt } = identity;
-    this.expiresAt = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
+    this.expiresAt =
+      expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
     response.once('close', () => this.close('client_closed'));
   }
 
@@ -86,11 +94,19 @@ export class SseConnection {
       controlEvent(
         'connected',
         this.lastId,
-        { clientId: this.id, userId: this.userId, tenantId: this.tenantId ?? null, topics: this.topics },
+        {
+          clientId: this.id,
+          userId: this.userId,
+          tenantId: this.tenantId ?? null,
+          topics: this.topics,
+        },
         retry,
       ),
     );
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), heartbeatInterval);
+    this.heartbeatTimer = setInterval(
+      () => this.heartbeat(),
+      heartbeatInterval,
+    );
     this.heartbeatTimer.unref();
     this.response.on('drain', () => this.flush());
     this.subscription = this.host.subscribeTargets(this);
@@ -164,7 +180,8 @@ export class SseConnection {
   private heartbeat(): void {
     const now = Date.now();
     if (this.sink!.backpressured || this.queue.length > 0) {
-      if (now - this.lastProgressAt >= this.host.settings.clientTimeout) this.close('timeout');
+      if (now - this.lastProgressAt >= this.host.settings.clientTimeout)
+        this.close('timeout');
       return;
     }
     this.lastProgressAt = now;
@@ -178,7 +195,10 @@ export class SseConnection {
       this.close('token_expired');
       return;
     }
-    this.expiryTimer = setTimeout(() => this.armExpiry(), Math.min(remaining, MAX_TIMER_MS));
+    this.expiryTimer = setTimeout(
+      () => this.armExpiry(),
+      Math.min(remaining, MAX_TIMER_MS),
+    );
     this.expiryTimer.unref();
   }
 }

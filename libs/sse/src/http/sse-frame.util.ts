@@ -21,9 +21,16 @@ export interface SseWireEvent {
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  * @internal
  */
-export function formatFrame(event: string, id: string, data: string, retry?: number): string {
+export function formatFrame(
+  event: string,
+  id: string,
+  data: string,
+  retry?: number,
+): string {
   const head = `event: ${event}\nid: ${id}\n`;
-  return retry === undefined ? `${head}data: ${data}\n\n` : `${head}retry: ${retry}\ndata: ${data}\n\n`;
+  return retry === undefined
+    ? `${head}data: ${data}\n\n`
+    : `${head}retry: ${retry}\ndata: ${data}\n\n`;
 }
 
 /**
@@ -32,9 +39,21 @@ export function formatFrame(event: string, id: string, data: string, retry?: num
  * client's Last-Event-ID.
  * @internal
  */
-export function controlEvent(event: string, lastId: string, payload: object, retry?: number): SseWireEvent {
+export function controlEvent(
+  event: string,
+  lastId: string,
+  payload: object,
+  retry?: number,
+): SseWireEvent {
   const data = JSON.stringify(payload);
-  return { event, id: lastId, data, retry, frame: formatFrame(event, lastId, data, retry), isMessage: false };
+  return {
+    event,
+    id: lastId,
+    data,
+    retry,
+    frame: formatFrame(event, lastId, data, retry),
+    isMessage: false,
+  };
 }
 
 /** A cursor a client may send back (Last-Event-ID): printable ASCII, at most 128 characters. @internal */

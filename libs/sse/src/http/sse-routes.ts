@@ -1,4 +1,12 @@
-import { Controller, Delete, Get, HttpCode, Post, Sse, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Sse,
+  type Type,
+} from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import type { ResolvedSseOptions } from '../sse.options.js';
 import { SseAdminController } from './sse-admin.controller.js';
@@ -26,7 +34,10 @@ export function createSseControllers(): SseControllers {
 }
 
 /** Mounts `<path>/stream` with the chosen writer, and the admin routes when enabled. @internal */
-export function mountSseRoutes(controllers: SseControllers, options: ResolvedSseOptions): void {
+export function mountSseRoutes(
+  controllers: SseControllers,
+  options: ResolvedSseOptions,
+): void {
   const prefix = options.path || '/';
   Reflect.defineMetadata(PATH_METADATA, prefix, controllers.stream);
   Reflect.defineMetadata(PATH_METADATA, prefix, controllers.admin);
@@ -39,7 +50,12 @@ export function mountSseRoutes(controllers: SseControllers, options: ResolvedSse
     route(controllers.admin, 'publish', Post('publish'), HttpCode(202));
     route(controllers.admin, 'stats', Get('stats'));
     route(controllers.admin, 'online', Get('online'));
-    route(controllers.admin, 'disconnectClient', Delete('clients/:id'), HttpCode(204));
+    route(
+      controllers.admin,
+      'disconnectClient',
+      Delete('clients/:id'),
+      HttpCode(204),
+    );
   }
 }
 
@@ -48,13 +64,28 @@ export function mountSseRoutes(controllers: SseControllers, options: ResolvedSse
  * metadata (kept on the function) belongs to this registration alone, and
  * decorates it.
  */
-function route<T extends object>(controller: Type<T>, name: keyof T & string, ...decorators: MethodDecorator[]): void {
-  const inherited = Object.getPrototypeOf(controller.prototype)[name] as (...args: unknown[]) => unknown;
+function route<T extends object>(
+  controller: Type<T>,
+  name: keyof T & string,
+  ...decorators: MethodDecorator[]
+): void {
+  const inherited = Object.getPrototypeOf(controller.prototype)[name] as (
+    ...args: unknown[]
+  ) => unknown;
   const own = function (this: T, ...args: unknown[]) {
     return inherited.apply(this, args);
   };
   Object.defineProperty(own, 'name', { value: name });
-  Object.defineProperty(controller.prototype, name, { value: own, writable: true, configurable: true });
-  const descriptor = Object.getOwnPropertyDescriptor(controller.prototype, name)!;
-  decorators.forEach((decorate) => decorate(controller.prototype, name, descriptor));
+  Object.defineProperty(controller.prototype, name, {
+    value: own,
+    writable: true,
+    configurable: true,
+  });
+  const descriptor = Object.getOwnPropertyDescriptor(
+    controller.prototype,
+    name,
+  )!;
+  decorators.forEach((decorate) =>
+    decorate(controller.prototype, name, descriptor),
+  );
 }

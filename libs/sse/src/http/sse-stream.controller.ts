@@ -74,20 +74,40 @@ export class SseStreamController {
     const topics = [...new Set(query.topics ?? [])];
     for (const topic of topics) {
       if (!(await this.canSubscribe(identity, topic))) {
-        throw new SseHttpException(HttpStatus.FORBIDDEN, 'topic_forbidden', `Not allowed to subscribe to topic "${topic}".`);
+        throw new SseHttpException(
+          HttpStatus.FORBIDDEN,
+          'topic_forbidden',
+          `Not allowed to subscribe to topic "${topic}".`,
+        );
       }
     }
     const header = request.headers['last-event-id'];
-    return this.broker.admit(identity, topics, request, response, isWellFormedEventId(header) ? header : undefined);
+    return this.broker.admit(
+      identity,
+      topics,
+      request,
+      response,
+      isWellFormedEventId(header) ? header : undefined,
+    );
   }
 
-  private async canSubscribe(identity: SseIdentity, topic: string): Promise<boolean> {
+  private async canSubscribe(
+    identity: SseIdentity,
+    topic: string,
+  ): Promise<boolean> {
     try {
       return (await this.authorizer.canSubscribe(identity, topic)) === true;
     } catch (err) {
       if (err instanceof HttpException) throw err;
-      this.logger.error(`topicAuthorizer failed for topic "${topic}"`, (err as Error)?.stack);
-      throw new SseHttpException(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'The subscription could not be checked; retry later.');
+      this.logger.error(
+        `topicAuthorizer failed for topic "${topic}"`,
+        (err as Error)?.stack,
+      );
+      throw new SseHttpException(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        'internal_error',
+        'The subscription could not be checked; retry later.',
+      );
     }
   }
 }

@@ -13,5 +13,7 @@ import { SSE_IDENTITY_KEY } from '../sse.internal-constants.js';
  */
 export const SseUser = createParamDecorator(
   (_: unknown, context: ExecutionContext): SseIdentity | undefined =>
-    context.switchToHttp().getRequest<{ [SSE_IDENTITY_KEY]?: SseIdentity }>()[SSE_IDENTITY_KEY],
+    context.switchToHttp().getRequest<{ [SSE_IDENTITY_KEY]?: SseIdentity }>()[
+      SSE_IDENTITY_KEY
+    ],
 );

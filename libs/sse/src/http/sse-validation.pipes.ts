@@ -27,18 +27,35 @@ export class SseStreamQueryPipe implements PipeTransform {
     exceptionFactory: (errors) => validationException('invalid_topics', errors),
   });
 
-  constructor(@Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions) {}
+  constructor(
+    @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
+  ) {}
 
-  async transform(value: unknown, metadata: ArgumentMetadata): Promise<SseStreamQueryDto> {
-    const query = (await this.pipe.transform(value ?? {}, { ...metadata, metatype: SseStreamQueryDto })) as SseStreamQueryDto;
+  async transform(
+    value: unknown,
+    metadata: ArgumentMetadata,
+  ): Promise<SseStreamQueryDto> {
+    const query = (await this.pipe.transform(value ?? {}, {
+      ...metadata,
+      metatype: SseStreamQueryDto,
+    })) as SseStreamQueryDto;
     const count = query.topics?.length ?? 0;
     if (count > 0 && !this.options.enableTopics) {
-      throw new SseHttpException(HttpStatus.BAD_REQUEST, 'topics_disabled', 'Topics are disabled on this server; connect without ?topics=.');
+      throw new SseHttpException(
+        HttpStatus.BAD_REQUEST,
+        'topics_disabled',
+        'Topics are disabled on this server; connect without ?topics=.',
+      );
     }
     const max = this.options.maxTopicsPerConnection;
     if (count > max) {
       const message = `at most ${max} topics are allowed per stream; got ${count}`;
-      throw new SseHttpException(HttpStatus.BAD_REQUEST, 'invalid_topics', message, { errors: [message] });
+      throw new SseHttpException(
+        HttpStatus.BAD_REQUEST,
+        'invalid_topics',
+        message,
+        { errors: [message] },
+      );
     }
     return query;
   }
@@ -54,7 +71,13 @@ export class SsePublishBodyPipe implements PipeTransform {
     exceptionFactory: (errors) => validationException('invalid_body', errors),
   });
 
-  transform(value: unknown, metadata: ArgumentMetadata): Promise<SsePublishDto> {
-    return this.pipe.transform(value ?? {}, { ...metadata, metatype: SsePublishDto }) as Promise<SsePublishDto>;
+  transform(
+    value: unknown,
+    metadata: ArgumentMetadata,
+  ): Promise<SsePublishDto> {
+    return this.pipe.transform(value ?? {}, {
+      ...metadata,
+      metatype: SsePublishDto,
+    }) as Promise<SsePublishDto>;
   }
 }

@@ -15,5 +15,9 @@ import type { SseMessage } from '../broker/sse-message.interface.js';
  * @publicApi
  */
 export function toMessageEvent(message: SseMessage): MessageEvent {
-  return { id: message.id, type: message.event, data: JSON.stringify(message.data) };
+  return {
+    id: message.id,
+    type: message.event,
+    data: JSON.stringify(message.data),
+  };
 }

@@ -4,15 +4,31 @@ import { SseError } from '../errors/sse.error.js';
 import { SseHttpException } from './sse-http.exception.js';
 
 /** Turns class-validator errors into `400 { code, message, errors }`. @internal */
-export function validationException(code: string, errors: ValidationError[]): SseHttpException {
-  const messages = errors.flatMap(function collect(error: ValidationError): string[] {
-    return [...Object.values(error.constraints ?? {}), ...(error.children ?? []).flatMap(collect)];
+export function validationException(
+  code: string,
+  errors: ValidationError[],
+): SseHttpException {
+  const messages = errors.flatMap(function collect(
+    error: ValidationError,
+  ): string[] {
+    return [
+      ...Object.values(error.constraints ?? {}),
+      ...(error.children ?? []).flatMap(collect),
+    ];
   });
-  return new SseHttpException(HttpStatus.BAD_REQUEST, code, messages.join('; '), { errors: messages });
+  return new SseHttpException(
+    HttpStatus.BAD_REQUEST,
+    code,
+    messages.join('; '),
+    { errors: messages },
+  );
 }
 
 /** The HTTP answer to a broker error: 413 for payloads over the limit, 400 otherwise. @internal */
 export function sseErrorToHttp(error: SseError): SseHttpException {
-  const status = error.code === 'payload_too_large' ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
+  const status =
+    error.code === 'payload_too_large'
+      ? HttpStatus.PAYLOAD_TOO_LARGE
+      : HttpStatus.BAD_REQUEST;
   return new SseHttpException(status, error.code, error.message);
 }

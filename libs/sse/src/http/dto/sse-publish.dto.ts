@@ -1,9 +1,21 @@
-import { Allow, IsIn, IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
-import { SSE_EVENT_NAME_PATTERN, SSE_TOPIC_PATTERN } from '../../broker/sse-validation.util.js';
+import {
+  Allow,
+  IsIn,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  ValidateIf,
+} from 'class-validator';
+import {
+  SSE_EVENT_NAME_PATTERN,
+  SSE_TOPIC_PATTERN,
+} from '../../broker/sse-validation.util.js';
 
 /** Body of `POST /<path>/publish` (admin route). @publicApi */
 export class SsePublishDto {
-  @IsIn(['user', 'topic', 'broadcast'], { message: "target must be 'user', 'topic' or 'broadcast'" })
+  @IsIn(['user', 'topic', 'broadcast'], {
+    message: "target must be 'user', 'topic' or 'broadcast'",
+  })
   target!: 'user' | 'topic' | 'broadcast';
 
   @ValidateIf((body: SsePublishDto) => body.target === 'user')
@@ -13,11 +25,16 @@ export class SsePublishDto {
 
   @ValidateIf((body: SsePublishDto) => body.target === 'topic')
   @IsString({ message: "topic is required when target is 'topic'" })
-  @Matches(SSE_TOPIC_PATTERN, { message: 'topic must be 1-128 characters of letters, digits and "_ . : - /"' })
+  @Matches(SSE_TOPIC_PATTERN, {
+    message:
+      'topic must be 1-128 characters of letters, digits and "_ . : - /"',
+  })
   topic?: string;
 
   @IsString({ message: 'event is required' })
-  @Matches(SSE_EVENT_NAME_PATTERN, { message: 'event must match [A-Za-z0-9_.:-]{1,64}' })
+  @Matches(SSE_EVENT_NAME_PATTERN, {
+    message: 'event must match [A-Za-z0-9_.:-]{1,64}',
+  })
   event!: string;
 
   /** Any JSON value; `null` for none. */

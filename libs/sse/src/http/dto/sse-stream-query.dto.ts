@@ -13,7 +13,8 @@ export class SseStreamQueryDto {
   @IsArray({ message: 'topics must be a comma-separated list' })
   @Matches(SSE_TOPIC_PATTERN, {
     each: true,
-    message: 'each topic must be 1-128 characters of letters, digits and "_ . : - /" (no empty entries)',
+    message:
+      'each topic must be 1-128 characters of letters, digits and "_ . : - /" (no empty entries)',
   })
   topics?: string[];
 }
@@ -22,5 +23,8 @@ function splitTopics(value: unknown): unknown {
   if (value === undefined || value === '') return undefined;
   const parts = Array.isArray(value) ? value : [value];
   if (!parts.every((p) => typeof p === 'string')) return value;
-  return (parts as string[]).join(',').split(',').map((t) => t.trim());
+  return (parts as string[])
+    .join(',')
+    .split(',')
+    .map((t) => t.trim());
 }

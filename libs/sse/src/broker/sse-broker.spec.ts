@@ -1,0 +1,110 @@
+import { Test } from '@nestjs/testing';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
+import { resolveSseOptions, type SseModuleOptions } from '../sse.options.js';
+import { SseBroker } from './sse-broker.js';
+
+async function broker(options: SseModuleOptions = {}): Promise<SseBroker> {
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      SseBroker,
+      {
+        provide: SSE_RESOLVED_OPTIONS,
+        useValue: resolveSseOptions({ auth: { secret: 's' }, ...options }),
+      },
+    ],
+  }).compile();
+  return moduleRef.get(SseBroker);
+}
+
+describe('SseBroker', () => {
+  it('returns the published message with an id, target and creation time', async () => {
+    const b = await broker();
+    const message = await b.sendToUser(
+      'u1',
+      'notification',
+      { a: 1 },
+      { tenantId: 't' },
+    );
+    expect(message).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{10}-1$/),
+      event: 'notification',
+      data: { a: 1 },
+      target: { type: 'user', userId: 'u1', tenantId: 't' },
+      createdAt: expect.any(Date),
+    });
+    expect((await b.broadcast('x', null)).id).toMatch(/-2$/);
+  });
+
+  it("streams a user's and a topic's messages to in-process observers, per tenant", async () => {
+    const b = await broker();
+    const userMessages = firstValueFrom(
+      b.userStream('u1', { tenantId: 't' }).pipe(take(2), toArray()),
+    );
+    const topicMessages = firstValueFrom(
+      b.topicStream('jobs').pipe(take(1), toArray()),
+    );
+
+    await b.sendToUser('u1', 'not-this-tenant', 0);
+    await b.sendToUser('u1', 'one', 1, { tenantId: 't' });
+    await b.sendToTopic('jobs', 'other-tenant', 0, { tenantId: 't' });
+    await b.sendToTopic('jobs', 'job', 2);
+    await b.sendToUser('u1', 'two', 2, { tenantId: 't' });
+
+    expect((await userMessages).map((m) => m.event)).toEqual(['one', 'two']);
+    expect((await topicMessages).map((m) => m.event)).toEqual(['job']);
+    expect(b.getStats().totalTopics).toBe(0);
+  });
+
+  it('rejects bad input with typed errors and publishes nothing', async () => {
+    const b = await broker({ maxPayloadBytes: 10 });
+    await expect(b.sendToUser('', 'x', 1)).rejects.toMatchObject({
+      code: 'invalid_user_id',
+      name: 'InvalidUserIdError',
+    });
+    await expect(b.sendToTopic('', 'x', 1)).rejects.toMatchObject({
+      code: 'invalid_topic',
+    });
+    await expect(b.broadcast('close', 1)).rejects.toMatchObject({
+      code: 'reserved_event_name',
+    });
+    await expect(b.broadcast('x', 'a long string')).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+    await expect(b.broadcast('x', undefined)).rejects.toMatchObject({
+      code: 'unserializable_data',
+    });
+    await expect(b.sendToClient('nobody', 'x\n', 1)).rejects.toMatchObject({
+      code: 'invalid_event_name',
+    });
+    expect(b.getStats().messagesPublished).toBe(0);
+  });
+
+  it('refuses topics when they are disabled', async () => {
+    const b = await broker({ enableTopics: false });
+    await expect(b.sendToTopic('a', 'x', 1)).rejects.toMatchObject({
+      code: 'topics_disabled',
+    });
+    expect(() => b.topicStream('a')).toThrow(
+      expect.objectContaining({ code: 'topics_disabled' }),
+    );
+  });
+
+  it('resolves sendToClient for a client that is gone (it may live on another instance)', async () => {
+    const b = await broker();
+    await expect(b.sendToClient('gone', 'x', 1)).resolves.toMatchObject({
+      target: { type: 'client', clientId: 'gone' },
+    });
+    expect(b.disconnect('gone')).toBe(false);
+    expect(b.disconnectUser('nobody')).toBe(0);
+  });
+
+  it('reports not running after shutdown and refuses new streams', async () => {
+    const b = await broker();
+    await b.beforeApplicationShutdown();
+    expect(b.getStats().isRunning).toBe(false);
+    expect(() =>
+      b.admit({ userId: 'u', roles: [] }, [], {} as never, {} as never),
+    ).toThrow(expect.objectContaining({ code: 'shutting_down' }));
+  });
+});
