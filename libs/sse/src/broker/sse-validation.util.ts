@@ -27,11 +27,10 @@ export function assertTenantId(
   tenantId: unknown,
 ): asserts tenantId is string | undefined {
   if (tenantId === undefined) return;
-  // eslint-disable-next-line no-control-regex
   if (
     typeof tenantId !== 'string' ||
     tenantId.length === 0 ||
-    /[\u0000-\u001f\u007f]/.test(tenantId)
+    hasControlCharacter(tenantId)
   ) {
     throw new InvalidTenantIdError(SSE_MESSAGES.INVALID_TENANT_ID(tenantId));
   }
@@ -90,4 +89,12 @@ export function serializeData(data: unknown, maxBytes: number): string {
 /** Key of a user or topic inside a tenant scope. Tenant ids never contain NUL. @internal */
 export function scopedKey(tenantId: string | undefined, name: string): string {
   return tenantId === undefined ? `\u0000${name}` : `${tenantId}\u0000${name}`;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
