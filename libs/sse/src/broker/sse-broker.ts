@@ -110,13 +110,11 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
   ): Promise<SseMessage<T>> {
     assertUserId(userId);
     assertTenantId(opts.tenantId);
-    const envelope = this.envelope(
+    return this.publish(
       { type: 'user', userId, tenantId: opts.tenantId },
       event,
       data,
     );
-    this.users.next(scopedKey(opts.tenantId, userId), envelope);
-    return envelope.message as SseMessage<T>;
   }
 
   /** Sends an event to every stream subscribed to a topic (in `opts.tenantId`). */
@@ -129,13 +127,11 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     this.assertTopicsEnabled();
     assertTopic(topic);
     assertTenantId(opts.tenantId);
-    const envelope = this.envelope(
+    return this.publish(
       { type: 'topic', topic, tenantId: opts.tenantId },
       event,
       data,
     );
-    this.topics.next(scopedKey(opts.tenantId, topic), envelope);
-    return envelope.message as SseMessage<T>;
   }
 
   /** Sends an event to every stream of one tenant (`opts.tenantId`; undefined: the streams without a tenant). */
@@ -145,13 +141,11 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     opts: SsePublishOptions = {},
   ): Promise<SseMessage<T>> {
     assertTenantId(opts.tenantId);
-    const envelope = this.envelope(
+    return this.publish(
       { type: 'broadcast', tenantId: opts.tenantId },
       event,
       data,
     );
-    this.broadcasts.next(opts.tenantId ?? '', envelope);
-    return envelope.message as SseMessage<T>;
   }
 
   /** Sends an event to one stream. A client that is gone receives nothing; the message is still returned. */
@@ -160,14 +154,8 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     event: string,
     data: T,
   ): Promise<SseMessage<T>> {
-    const connection = this.clients.get(clientId);
-    const envelope = this.envelope(
-      { type: 'client', clientId, tenantId: connection?.tenantId },
-      event,
-      data,
-    );
-    connection?.deliver(envelope);
-    return envelope.message as SseMessage<T>;
+    const tenantId = this.clients.get(clientId)?.tenantId;
+    return this.publish({ type: 'client', clientId, tenantId }, event, data);
   }
 
   /** The messages sent to one user from now on, for in-process consumers and your own `@Sse()` routes. */
@@ -402,14 +390,11 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     this.connectionEvents.complete();
   }
 
-  private envelope(
-    target: SseTarget,
-    event: string,
-    data: unknown,
-  ): SseEnvelope {
+  /** Validates and serialises once, assigns the id, then hands the message to its recipients. */
+  private publish<T>(target: SseTarget, event: string, data: T): SseMessage<T> {
     assertEventName(event);
     const json = serializeData(data, this.options.maxPayloadBytes);
-    const message: SseMessage = {
+    const message: SseMessage<T> = {
       id: this.ids.next(),
       event,
       data,
@@ -417,7 +402,27 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
       createdAt: new Date(),
     };
     this.messagesPublished++;
-    return new SseEnvelope(message, json);
+    this.dispatch(new SseEnvelope(message, json));
+    return message;
+  }
+
+  /** Delivers a message to the local streams of its target. */
+  private dispatch(envelope: SseEnvelope): void {
+    const { target } = envelope.message;
+    switch (target.type) {
+      case 'user':
+        this.users.next(scopedKey(target.tenantId, target.userId!), envelope);
+        break;
+      case 'topic':
+        this.topics.next(scopedKey(target.tenantId, target.topic!), envelope);
+        break;
+      case 'broadcast':
+        this.broadcasts.next(target.tenantId ?? '', envelope);
+        break;
+      case 'client':
+        this.clients.get(target.clientId!)?.deliver(envelope);
+        break;
+    }
   }
 
   private assertTopicsEnabled(): void {
