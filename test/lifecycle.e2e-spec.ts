@@ -146,10 +146,18 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
       await Promise.all(clients.map((c) => c.closed));
 
       expect(elapsed).toBeLessThan(1_000);
-      const told = clients.filter((c) =>
-        /event: close\n(id: .*\n)data: \{"reason":"shutdown"\}/.test(c.text),
+      const retries = clients.map(
+        (c) =>
+          /event: close\nid: .*\nretry: (\d+)\ndata: \{"reason":"shutdown"\}/.exec(
+            c.text,
+          )?.[1],
       );
-      expect(told).toHaveLength(1_000);
+      expect(retries.filter((r) => r !== undefined)).toHaveLength(1_000);
+      // retry 3 000 ms plus up to 5 000 ms of jitter, spread over the clients
+      const values = retries.map(Number);
+      expect(Math.min(...values)).toBeGreaterThanOrEqual(3_000);
+      expect(Math.max(...values)).toBeLessThanOrEqual(8_000);
+      expect(new Set(values).size).toBeGreaterThan(100);
       expect(t.broker.getStats()).toMatchObject({
         isRunning: false,
         totalClients: 0,

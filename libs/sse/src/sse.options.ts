@@ -62,6 +62,14 @@ export interface SseAuthOptions {
   allowQueryToken?: boolean;
 }
 
+/** Retention for Last-Event-ID replay. @publicApi */
+export interface SseHistoryOptions {
+  /** Messages kept per target; 0 turns replay off. 0 to 100 000. @default 1_000 */
+  size?: number;
+  /** Milliseconds a message is kept; at least 1 000. @default 86_400_000 (24 h) */
+  ttl?: number;
+}
+
 /** Which per-connection writer serves `GET /<path>/stream`. */
 export type SseWriter = 'nest' | 'direct';
 
@@ -131,6 +139,28 @@ export interface SseModuleOptions {
    * @default 65_536
    */
   maxPayloadBytes?: number;
+  /**
+   * Messages retained for Last-Event-ID replay, per target (each user, each
+   * topic, each tenant's broadcast): at most `size` messages, none older than
+   * `ttl` milliseconds. `size: 0` turns replay off.
+   * @default { size: 1_000, ttl: 86_400_000 }
+   */
+  history?: SseHistoryOptions;
+  /**
+   * Milliseconds after which the server closes a stream with
+   * `close {reason: 'max_age'}` and a jittered `retry:`, so that clients of a
+   * long-lived instance move over time (e.g. after a rolling deploy). 0 = off;
+   * otherwise at least 1 000.
+   * @default 0
+   */
+  maxConnectionAge?: number;
+  /**
+   * Upper bound, in milliseconds, of the random delay added to `retry` in the
+   * `close` events of `max_age` and `shutdown`, so that reconnects spread out
+   * instead of arriving all at once.
+   * @default 5_000
+   */
+  reconnectJitter?: number;
   /** JWT verification. Required unless `authenticate` is set. */
   auth?: SseAuthOptions;
   /**
@@ -167,9 +197,14 @@ export interface SseModuleOptions {
 
 /** Options after defaults are applied and validated. @internal */
 export type ResolvedSseOptions = Required<
-  Omit<SseModuleOptions, 'auth' | 'authenticate' | 'topicAuthorizer'>
-> &
-  Pick<SseModuleOptions, 'authenticate' | 'topicAuthorizer'> & {
+  Omit<
+    SseModuleOptions,
+    'auth' | 'authenticate' | 'topicAuthorizer' | 'history'
+  >
+> & { history: Required<SseHistoryOptions> } & Pick<
+    SseModuleOptions,
+    'authenticate' | 'topicAuthorizer'
+  > & {
     auth?: SseAuthOptions & { cookieName: string; allowQueryToken: boolean };
   };
 
@@ -189,6 +224,9 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   maxTopicsPerConnection: 32,
   maxPayloadBytes: 65_536,
   writer: 'direct' as SseWriter,
+  history: Object.freeze({ size: 1_000, ttl: 86_400_000 }),
+  maxConnectionAge: 0,
+  reconnectJitter: 5_000,
   adminRoutes: false,
   adminRole: 'admin',
   cookieName: 'sse_token',
@@ -226,8 +264,8 @@ export function resolveSseOptions(
     path,
   );
   const heartbeatInterval = integer(
-    options,
     'heartbeatInterval',
+    options.heartbeatInterval,
     d.heartbeatInterval,
     1_000,
     2_147_483_647,
@@ -235,59 +273,96 @@ export function resolveSseOptions(
   const resolved: ResolvedSseOptions = {
     path: path.replace(/^\/+|\/+$/g, ''),
     clientBufferSize: integer(
-      options,
       'clientBufferSize',
+      options.clientBufferSize,
       d.clientBufferSize,
       1,
       1_000_000,
     ),
     heartbeatInterval,
     clientTimeout: integer(
-      options,
       'clientTimeout',
+      options.clientTimeout,
       d.clientTimeout,
       2 * heartbeatInterval,
       2_147_483_647,
       `(2 x heartbeatInterval = ${2 * heartbeatInterval})`,
     ),
-    retry: integer(options, 'retry', d.retry, 0, 2_147_483_647),
+    retry: integer('retry', options.retry, d.retry, 0, 2_147_483_647),
     enableTopics: boolean(options, 'enableTopics', d.enableTopics),
     maxConnections: integer(
-      options,
       'maxConnections',
+      options.maxConnections,
       d.maxConnections,
       0,
       Number.MAX_SAFE_INTEGER,
       '(0 = unlimited)',
     ),
     maxConnectionsPerUser: integer(
-      options,
       'maxConnectionsPerUser',
+      options.maxConnectionsPerUser,
       d.maxConnectionsPerUser,
       0,
       Number.MAX_SAFE_INTEGER,
       '(0 = unlimited)',
     ),
     maxTopicsPerConnection: integer(
-      options,
       'maxTopicsPerConnection',
+      options.maxTopicsPerConnection,
       d.maxTopicsPerConnection,
       1,
       1_024,
     ),
     maxPayloadBytes: integer(
-      options,
       'maxPayloadBytes',
+      options.maxPayloadBytes,
       d.maxPayloadBytes,
       1,
       16 * 1024 * 1024,
     ),
     writer: options.writer ?? d.writer,
+    history: {
+      size: integer(
+        'history.size',
+        options.history?.size,
+        d.history.size,
+        0,
+        100_000,
+      ),
+      ttl: integer(
+        'history.ttl',
+        options.history?.ttl,
+        d.history.ttl,
+        1_000,
+        Number.MAX_SAFE_INTEGER,
+      ),
+    },
+    maxConnectionAge: integer(
+      'maxConnectionAge',
+      options.maxConnectionAge,
+      d.maxConnectionAge,
+      0,
+      2_147_483_647,
+      '(0 = off, otherwise >= 1000)',
+    ),
+    reconnectJitter: integer(
+      'reconnectJitter',
+      options.reconnectJitter,
+      d.reconnectJitter,
+      0,
+      600_000,
+    ),
     adminRoutes: boolean(options, 'adminRoutes', d.adminRoutes),
     adminRole: options.adminRole ?? d.adminRole,
     authenticate: options.authenticate,
     topicAuthorizer: options.topicAuthorizer,
   };
+  check(
+    'maxConnectionAge',
+    resolved.maxConnectionAge === 0 || resolved.maxConnectionAge >= 1_000,
+    'an integer from 0 to 2147483647 (0 = off, otherwise >= 1000)',
+    resolved.maxConnectionAge,
+  );
   check(
     'writer',
     resolved.writer === 'nest' || resolved.writer === 'direct',
@@ -372,14 +447,14 @@ function resolveAuth(
 }
 
 function integer(
-  options: SseModuleOptions,
-  name: keyof SseModuleOptions,
+  name: string,
+  given: unknown,
   fallback: number,
   min: number,
   max: number,
   note = '',
 ): number {
-  const value = options[name] ?? fallback;
+  const value = given ?? fallback;
   const range =
     max >= Number.MAX_SAFE_INTEGER
       ? `an integer >= ${min}`

@@ -13,12 +13,16 @@ import { TopicsDisabledError } from '../errors/topics-disabled.error.js';
 import {
   SseConnection,
   type SseConnectionHost,
+  type SseReplayOutcome,
+  type SseResetReason,
 } from '../http/sse-connection.js';
+import { InMemorySseHistory } from '../history/in-memory-sse.history.js';
+import type { SseHistory } from '../history/sse-history.interface.js';
 import { SseHttpException } from '../http/sse-http.exception.js';
 import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
 import { SSE_MESSAGES } from '../sse.messages.js';
 import type { ResolvedSseOptions } from '../sse.options.js';
-import { MessageIdGenerator } from './message-id.generator.js';
+import { MessageIdGenerator, parseCursor } from './message-id.generator.js';
 import type {
   SseClientInfo,
   SseCloseReason,
@@ -26,6 +30,8 @@ import type {
 } from './sse-client-info.interface.js';
 import { SseEnvelope } from './sse-envelope.js';
 import type {
+  SseHistoryPage,
+  SseHistoryTarget,
   SseMessage,
   SsePublishOptions,
   SseTarget,
@@ -74,6 +80,7 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
   private readonly userConnections = new Map<string, Set<SseConnection>>();
   private readonly connectionEvents = new Subject<SseConnectionEvent>();
   private readonly ids = new MessageIdGenerator();
+  private readonly history?: SseHistory;
   private readonly startedAt = new Date();
   private running = true;
   private messagesPublished = 0;
@@ -91,14 +98,27 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
   constructor(
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
   ) {
-    const { clientBufferSize, heartbeatInterval, clientTimeout, retry } =
-      options;
+    const {
+      clientBufferSize,
+      heartbeatInterval,
+      clientTimeout,
+      retry,
+      maxConnectionAge,
+      reconnectJitter,
+      history,
+    } = options;
     this.settings = {
       clientBufferSize,
       heartbeatInterval,
       clientTimeout,
       retry,
+      maxConnectionAge,
+      reconnectJitter,
     };
+    this.history =
+      history.size > 0
+        ? new InMemorySseHistory(history.size, history.ttl)
+        : undefined;
   }
 
   /** Sends an event to every stream of one user (in `opts.tenantId`). */
@@ -191,6 +211,74 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
       .pipe(map((e) => e.message));
   }
 
+  /**
+   * The retained messages of one target, after `afterId` when given: the
+   * same data a reconnecting client is replayed. `complete` is false, with
+   * the reason, when messages after `afterId` are no longer retained or the
+   * id is not one of this broker's (then `messages` is empty).
+   */
+  async getHistory(
+    target: SseHistoryTarget,
+    afterId?: string,
+  ): Promise<SseHistoryPage> {
+    assertTenantId(target.tenantId);
+    if (target.type === 'user') assertUserId(target.userId);
+    if (target.type === 'topic') assertTopic(target.topic);
+    let afterSeq = 0;
+    if (afterId !== undefined) {
+      const cursor = this.checkCursor(afterId);
+      if (typeof cursor === 'string')
+        return { messages: [], complete: false, reason: cursor };
+      afterSeq = cursor;
+    }
+    if (!this.history) {
+      const complete = afterId === undefined || afterSeq === this.ids.head;
+      return {
+        messages: [],
+        complete,
+        ...(!complete && { reason: 'history_gap' as const }),
+      };
+    }
+    const read = await this.history.read([historyKey(target)], afterSeq);
+    if (afterId !== undefined && !read.complete)
+      return { messages: [], complete: false, reason: 'history_gap' };
+    return { messages: read.envelopes.map((e) => e.message), complete: true };
+  }
+
+  /** @internal */
+  get headSeq(): number {
+    return this.ids.head;
+  }
+
+  /** @internal */
+  formatId(seq: number): string {
+    return this.ids.format(seq);
+  }
+
+  /** @internal */
+  async replay(
+    connection: SseConnection,
+    cursorValue: string,
+  ): Promise<SseReplayOutcome> {
+    const cursor = this.checkCursor(cursorValue);
+    if (typeof cursor === 'string') return { reset: cursor };
+    if (!this.history) {
+      return cursor === this.ids.head
+        ? { envelopes: [] }
+        : { reset: 'history_gap' };
+    }
+    const { tenantId, userId, topics } = connection;
+    const keys = [
+      historyKey({ type: 'user', userId, tenantId }),
+      historyKey({ type: 'broadcast', tenantId }),
+      ...topics.map((topic) => historyKey({ type: 'topic', topic, tenantId })),
+    ];
+    const read = await this.history.read(keys, cursor);
+    return read.complete
+      ? { envelopes: read.envelopes }
+      : { reset: 'history_gap' };
+  }
+
   getStats(): SseStats {
     return {
       totalClients: this.clients.size,
@@ -267,7 +355,7 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     topics: readonly string[],
     request: IncomingMessage,
     response: ServerResponse,
-    lastEventId?: string,
+    cursor?: string,
   ): SseConnection {
     const { maxConnections, maxConnectionsPerUser } = this.options;
     const userKey = scopedKey(identity.tenantId, identity.userId);
@@ -302,7 +390,7 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
       request,
       response,
       this,
-      lastEventId,
+      cursor,
     );
     this.clients.set(connection.id, connection);
     let forUser = this.userConnections.get(userKey);
@@ -388,21 +476,26 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     this.topics.completeAll();
     this.broadcasts.completeAll();
     this.connectionEvents.complete();
+    this.history?.close();
   }
 
   /** Validates and serialises once, assigns the id, then hands the message to its recipients. */
   private publish<T>(target: SseTarget, event: string, data: T): SseMessage<T> {
     assertEventName(event);
     const json = serializeData(data, this.options.maxPayloadBytes);
+    const { id, seq } = this.ids.next();
     const message: SseMessage<T> = {
-      id: this.ids.next(),
+      id,
       event,
       data,
       target,
       createdAt: new Date(),
     };
+    const envelope = new SseEnvelope(message, json, seq);
     this.messagesPublished++;
-    this.dispatch(new SseEnvelope(message, json));
+    if (target.type !== 'client')
+      this.history?.append(historyKey(target), envelope);
+    this.dispatch(envelope);
     return message;
   }
 
@@ -423,6 +516,18 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
         this.clients.get(target.clientId!)?.deliver(envelope);
         break;
     }
+  }
+
+  /** The sequence of a cursor this broker issued, or why it cannot be used. */
+  private checkCursor(value: string): number | SseResetReason {
+    const cursor = parseCursor(value);
+    if (
+      !cursor ||
+      cursor.epoch !== this.ids.epoch ||
+      cursor.seq > this.ids.head
+    )
+      return 'unknown_cursor';
+    return cursor.seq;
   }
 
   private assertTopicsEnabled(): void {
@@ -446,4 +551,16 @@ function responseEnded(response: ServerResponse): Promise<void> {
     response.once('finish', resolve);
     response.once('close', resolve);
   });
+}
+
+/** Key of a target's history: its type, then its tenant-scoped name. */
+function historyKey(target: SseHistoryTarget | SseTarget): string {
+  switch (target.type) {
+    case 'user':
+      return `u${scopedKey(target.tenantId, target.userId!)}`;
+    case 'topic':
+      return `t${scopedKey(target.tenantId, target.topic!)}`;
+    default:
+      return `b${target.tenantId ?? ''}`;
+  }
 }

@@ -5,7 +5,8 @@ export type SseCloseReason =
   | 'token_expired'
   | 'shutdown'
   | 'slow_consumer'
-  | 'timeout';
+  | 'timeout'
+  | 'max_age';
 
 /** A snapshot of one open stream. @publicApi */
 export interface SseClientInfo {

@@ -3,18 +3,23 @@ import type { SseMessage } from './sse-message.interface.js';
 
 /**
  * A published message with its wire form, serialised once and shared by
- * every recipient.
+ * every recipient and by the history.
  * @internal
  */
 export class SseEnvelope implements SseWireEvent {
   readonly frame: string;
   readonly isMessage = true;
+  /** `message.createdAt` in epoch milliseconds. */
+  readonly createdAt: number;
 
   constructor(
     readonly message: SseMessage,
     readonly data: string,
+    /** The sequence part of `message.id`, for ordering and de-duplication. */
+    readonly seq: number,
   ) {
     this.frame = formatFrame(message.event, message.id, data);
+    this.createdAt = message.createdAt.getTime();
   }
 
   get event(): string {

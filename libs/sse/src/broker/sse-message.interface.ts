@@ -39,3 +39,22 @@ export interface SsePublishOptions {
    */
   tenantId?: string;
 }
+
+/** A target whose recent messages are retained for replay. @publicApi */
+export type SseHistoryTarget =
+  | { type: 'user'; userId: string; tenantId?: string }
+  | { type: 'topic'; topic: string; tenantId?: string }
+  | { type: 'broadcast'; tenantId?: string };
+
+/** What `SseBroker.getHistory` returns. @publicApi */
+export interface SseHistoryPage {
+  /** Retained messages after the cursor, oldest first. */
+  messages: SseMessage[];
+  /**
+   * False when messages after the cursor are no longer retained
+   * (`history_gap`) or the cursor is not one of this broker's ids
+   * (`unknown_cursor`); `messages` is then empty: reload from your database.
+   */
+  complete: boolean;
+  reason?: 'unknown_cursor' | 'history_gap';
+}

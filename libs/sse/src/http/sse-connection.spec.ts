@@ -3,7 +3,12 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Subscription } from 'rxjs';
 import type { SseCloseReason } from '../broker/sse-client-info.interface.js';
-import { SseConnection, type SseConnectionHost } from './sse-connection.js';
+import { SseEnvelope } from '../broker/sse-envelope.js';
+import {
+  SseConnection,
+  type SseConnectionHost,
+  type SseReplayOutcome,
+} from './sse-connection.js';
 import { controlEvent, type SseWireEvent } from './sse-frame.util.js';
 import type { SseSink } from './sse-sink.interface.js';
 
@@ -22,50 +27,92 @@ class FakeSink implements SseSink {
   events(): string[] {
     return this.written.map((e) => e.event);
   }
+  messageSeqs(): number[] {
+    return this.written.filter((e) => e.isMessage).map((e) => e.seq!);
+  }
 }
 
-function message(n: number): SseWireEvent {
-  return {
-    event: 'tick',
-    id: `e-${n}`,
-    data: String(n),
-    frame: '',
-    isMessage: true,
+function message(seq: number): SseEnvelope {
+  return new SseEnvelope(
+    {
+      id: `ep-${seq}`,
+      event: 'tick',
+      data: seq,
+      target: { type: 'broadcast' },
+      createdAt: new Date(),
+    },
+    String(seq),
+    seq,
+  );
+}
+
+class FakeHost implements SseConnectionHost {
+  settings = {
+    clientBufferSize: 3,
+    heartbeatInterval: 1_000,
+    clientTimeout: 5_000,
+    retry: 2_000,
+    maxConnectionAge: 0,
+    reconnectJitter: 0,
   };
+  headSeq = 0;
+  closes: Array<{ reason: SseCloseReason; dropped: number }> = [];
+  deliveredCount = 0;
+  replayOutcome?: Promise<SseReplayOutcome>;
+  formatId(seq: number): string {
+    return `ep-${seq}`;
+  }
+  subscribeTargets(): Subscription {
+    return new Subscription();
+  }
+  replay(): Promise<SseReplayOutcome> {
+    return this.replayOutcome!;
+  }
+  opened(): void {}
+  closed(_: SseConnection, reason: SseCloseReason, dropped: number): void {
+    this.closes.push({ reason, dropped });
+  }
+  delivered(): void {
+    this.deliveredCount++;
+  }
 }
 
 function setup(
-  identity: { expiresAt?: number } = {},
-  settings: Partial<SseConnectionHost['settings']> = {},
+  options: {
+    expiresAt?: number;
+    cursor?: string;
+    settings?: Partial<FakeHost['settings']>;
+    replay?: Promise<SseReplayOutcome>;
+  } = {},
 ) {
-  const closed: Array<{ reason: SseCloseReason; dropped: number }> = [];
-  let delivered = 0;
-  const host: SseConnectionHost = {
-    settings: {
-      clientBufferSize: 3,
-      heartbeatInterval: 1_000,
-      clientTimeout: 5_000,
-      retry: 2_000,
-      ...settings,
-    },
-    subscribeTargets: () => new Subscription(),
-    opened: () => undefined,
-    closed: (_, reason, dropped) => closed.push({ reason, dropped }),
-    delivered: () => delivered++,
-  };
+  const host = new FakeHost();
+  Object.assign(host.settings, options.settings);
+  host.replayOutcome = options.replay;
   const response = new FakeResponse();
   const request = { socket: {}, headers: {} } as unknown as IncomingMessage;
   const connection = new SseConnection(
     'c1',
-    { userId: 'u1', roles: [], ...identity },
+    { userId: 'u1', roles: [], expiresAt: options.expiresAt },
     ['t'],
     request,
     response as unknown as ServerResponse,
     host,
+    options.cursor,
   );
   const sink = new FakeSink();
-  connection.attach(() => sink);
-  return { connection, sink, response, closed, delivered: () => delivered };
+  return {
+    connection,
+    sink,
+    response,
+    host,
+    attach: () => connection.attach(() => sink),
+  };
+}
+
+function opened(options: Parameters<typeof setup>[0] = {}) {
+  const context = setup(options);
+  context.attach();
+  return context;
 }
 
 describe('SseConnection', () => {
@@ -75,7 +122,7 @@ describe('SseConnection', () => {
   afterEach(() => jest.useRealTimers());
 
   it('opens with retry and connected, then sends a heartbeat every heartbeatInterval', () => {
-    const { sink } = setup();
+    const { sink } = opened();
     expect(sink.written[0]).toMatchObject({ event: 'connected', retry: 2_000 });
     expect(JSON.parse(sink.written[0].data)).toEqual({
       clientId: 'c1',
@@ -92,17 +139,17 @@ describe('SseConnection', () => {
   });
 
   it('gives control events the id of the last delivered message', () => {
-    const { connection, sink } = setup();
+    const { connection, sink } = opened();
     connection.deliver(message(7));
     jest.advanceTimersByTime(1_000);
     expect(sink.written.at(-1)).toMatchObject({
       event: 'heartbeat',
-      id: 'e-7',
+      id: 'ep-7',
     });
   });
 
   it('queues while the sink is backpressured and flushes in order on drain', () => {
-    const { connection, sink, response, delivered } = setup();
+    const { connection, sink, response, host } = opened();
     sink.backpressured = true;
     connection.deliver(message(1));
     connection.deliver(message(2));
@@ -111,39 +158,39 @@ describe('SseConnection', () => {
 
     sink.backpressured = false;
     response.emit('drain');
-    expect(sink.written.slice(1).map((e) => e.id)).toEqual(['e-1', 'e-2']);
+    expect(sink.messageSeqs()).toEqual([1, 2]);
     expect(connection.info().pendingEvents).toBe(0);
-    expect(delivered()).toBe(2);
+    expect(host.deliveredCount).toBe(2);
   });
 
   it('disconnects as slow_consumer when more than clientBufferSize events would wait, counting every undelivered one', () => {
-    const { connection, sink, closed } = setup();
+    const { connection, sink, host } = opened();
     sink.backpressured = true;
     [1, 2, 3].forEach((n) => connection.deliver(message(n)));
-    expect(closed).toEqual([]);
+    expect(host.closes).toEqual([]);
     connection.deliver(message(4));
 
-    expect(closed).toEqual([{ reason: 'slow_consumer', dropped: 4 }]);
+    expect(host.closes).toEqual([{ reason: 'slow_consumer', dropped: 4 }]);
     expect(sink.written.at(-1)).toMatchObject({
       event: 'close',
       data: '{"reason":"slow_consumer"}',
     });
     expect(sink.ended).toBe(true);
     connection.deliver(message(5));
-    expect(closed).toHaveLength(1);
+    expect(host.closes).toHaveLength(1);
   });
 
   it('closes with timeout when the socket has taken nothing for clientTimeout', () => {
-    const { sink, closed } = setup();
+    const { sink, host } = opened();
     sink.backpressured = true;
     jest.advanceTimersByTime(4_000);
-    expect(closed).toEqual([]);
+    expect(host.closes).toEqual([]);
     jest.advanceTimersByTime(1_000);
-    expect(closed).toEqual([{ reason: 'timeout', dropped: 0 }]);
+    expect(host.closes).toEqual([{ reason: 'timeout', dropped: 0 }]);
   });
 
   it('skips heartbeats while backpressured and resumes after drain', () => {
-    const { sink, response } = setup();
+    const { sink, response } = opened();
     sink.backpressured = true;
     jest.advanceTimersByTime(2_000);
     expect(sink.events()).toEqual(['connected']);
@@ -155,58 +202,132 @@ describe('SseConnection', () => {
 
   it('closes with token_expired when the identity expires, also beyond the 24.8-day timer limit', () => {
     const expiresAt = Date.now() + 30 * 24 * 3600 * 1000;
-    const { sink, closed } = setup(
-      { expiresAt },
-      { heartbeatInterval: 2_000_000_000, clientTimeout: 2_100_000_000 },
-    );
+    const { sink, host } = opened({
+      expiresAt,
+      settings: {
+        heartbeatInterval: 2_000_000_000,
+        clientTimeout: 2_100_000_000,
+      },
+    });
     jest.advanceTimersByTime(30 * 24 * 3600 * 1000 - 1);
-    expect(closed).toEqual([]);
+    expect(host.closes).toEqual([]);
     jest.advanceTimersByTime(1);
-    expect(closed).toEqual([{ reason: 'token_expired', dropped: 0 }]);
+    expect(host.closes).toEqual([{ reason: 'token_expired', dropped: 0 }]);
     expect(sink.written.at(-1)).toMatchObject({
       event: 'close',
       data: '{"reason":"token_expired"}',
     });
   });
 
+  it('closes with max_age and a retry between retry and retry + reconnectJitter', () => {
+    const retries = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      const { sink, host } = opened({
+        settings: { maxConnectionAge: 10_000, reconnectJitter: 5_000 },
+      });
+      jest.advanceTimersByTime(10_000);
+      expect(host.closes).toEqual([{ reason: 'max_age', dropped: 0 }]);
+      const close = sink.written.at(-1)!;
+      expect(close).toMatchObject({
+        event: 'close',
+        data: '{"reason":"max_age"}',
+      });
+      expect(close.retry).toBeGreaterThanOrEqual(2_000);
+      expect(close.retry).toBeLessThanOrEqual(7_000);
+      retries.add(close.retry!);
+    }
+    expect(retries.size).toBeGreaterThan(1);
+  });
+
   it('cleans up without writing when the client closes, and stops its timers', () => {
-    const { sink, response, closed } = setup();
+    const { sink, response, host } = opened({
+      settings: { maxConnectionAge: 60_000 },
+    });
     response.emit('close');
-    expect(closed).toEqual([{ reason: 'client_closed', dropped: 0 }]);
+    expect(host.closes).toEqual([{ reason: 'client_closed', dropped: 0 }]);
     expect(sink.ended).toBe(false);
-    jest.advanceTimersByTime(10_000);
+    jest.advanceTimersByTime(100_000);
     expect(sink.events()).toEqual(['connected']);
     expect(jest.getTimerCount()).toBe(0);
   });
 
   it('never creates a sink for a connection closed before attach', () => {
-    const closed: SseCloseReason[] = [];
-    const host = {
-      settings: {
-        clientBufferSize: 1,
-        heartbeatInterval: 1_000,
-        clientTimeout: 2_000,
-        retry: 0,
-      },
-      subscribeTargets: () => new Subscription(),
-      opened: () => undefined,
-      closed: (_: unknown, reason: SseCloseReason) => closed.push(reason),
-      delivered: () => undefined,
-    };
-    const response = new FakeResponse();
-    const connection = new SseConnection(
-      'c2',
-      { userId: 'u', roles: [] },
-      [],
-      { socket: {}, headers: {} } as unknown as IncomingMessage,
-      response as unknown as ServerResponse,
-      host,
-    );
+    const { connection, response, host } = setup();
     response.emit('close');
     const createSink = jest.fn<() => SseSink>();
     connection.attach(createSink);
     expect(createSink).not.toHaveBeenCalled();
-    expect(closed).toEqual(['client_closed']);
+    expect(host.closes).toEqual([{ reason: 'client_closed', dropped: 0 }]);
+  });
+});
+
+describe('SseConnection replay', () => {
+  function deferred() {
+    let resolve!: (outcome: SseReplayOutcome) => void;
+    const promise = new Promise<SseReplayOutcome>((r) => (resolve = r));
+    return { promise, resolve };
+  }
+
+  it('sends the replay, then what was published while it was read, each message once and in order', async () => {
+    const replay = deferred();
+    const { connection, sink, attach, host } = setup({
+      cursor: 'ep-2',
+      replay: replay.promise,
+      settings: { clientBufferSize: 10 },
+    });
+    host.headSeq = 4;
+    attach();
+    // Published while the history is being read: 5 is new; 4 also made it into the read.
+    connection.deliver(message(4));
+    connection.deliver(message(5));
+    expect(sink.messageSeqs()).toEqual([]);
+
+    replay.resolve({ envelopes: [message(3), message(4)] });
+    await replay.promise;
+    await Promise.resolve();
+    connection.deliver(message(6));
+
+    expect(sink.messageSeqs()).toEqual([3, 4, 5, 6]);
+    expect(sink.written[0]).toMatchObject({ event: 'connected', id: 'ep-2' });
+  });
+
+  it('sends reset with the cursor and moves the client to the head seen when it subscribed', async () => {
+    const replay = deferred();
+    const { connection, sink, attach, host } = setup({
+      cursor: 'garbage\nid',
+      replay: replay.promise,
+      settings: { clientBufferSize: 10 },
+    });
+    host.headSeq = 9;
+    attach();
+    connection.deliver(message(10));
+    replay.resolve({ reset: 'unknown_cursor' });
+    await replay.promise;
+    await Promise.resolve();
+
+    expect(sink.events()).toEqual(['connected', 'reset', 'tick']);
+    const reset = sink.written[1];
+    expect(reset.id).toBe('ep-9');
+    expect(JSON.parse(reset.data)).toEqual({
+      recovered: false,
+      reason: 'unknown_cursor',
+      cursor: 'garbage\nid',
+    });
+    expect(sink.written[0].id).toBe('');
+    expect(sink.messageSeqs()).toEqual([10]);
+  });
+
+  it('treats a failing history as a gap, never as a complete replay', async () => {
+    const { sink, attach } = setup({
+      cursor: 'ep-1',
+      replay: Promise.reject(new Error('redis down')),
+    });
+    attach();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.events()).toEqual(['connected', 'reset']);
+    expect(JSON.parse(sink.written[1].data)).toMatchObject({
+      reason: 'history_gap',
+    });
   });
 });
 

@@ -11,6 +11,8 @@ export interface SseWireEvent {
   readonly frame: string;
   /** True for application messages (counted as delivered), false for the stream's own events. */
   readonly isMessage: boolean;
+  /** Sequence of a message's id; undefined for the stream's own events. */
+  readonly seq?: number;
 }
 
 /**

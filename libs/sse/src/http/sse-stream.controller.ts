@@ -19,7 +19,6 @@ import type { SseStreamQueryDto } from './dto/sse-stream-query.dto.js';
 import { NestSink } from './nest.sink.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
 import type { SseConnection } from './sse-connection.js';
-import { isWellFormedEventId } from './sse-frame.util.js';
 import { SseHttpException } from './sse-http.exception.js';
 import { SseUser } from './sse-user.decorator.js';
 import { SseStreamQueryPipe } from './sse-validation.pipes.js';
@@ -81,14 +80,11 @@ export class SseStreamController {
         );
       }
     }
+    // The browser's own reconnect sends the header; a page's first connect
+    // can only pass the cursor in the URL.
     const header = request.headers['last-event-id'];
-    return this.broker.admit(
-      identity,
-      topics,
-      request,
-      response,
-      isWellFormedEventId(header) ? header : undefined,
-    );
+    const cursor = typeof header === 'string' ? header : query.lastEventId;
+    return this.broker.admit(identity, topics, request, response, cursor);
   }
 
   private async canSubscribe(

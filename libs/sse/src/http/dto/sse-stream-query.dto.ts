@@ -1,9 +1,11 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsOptional, Matches } from 'class-validator';
+import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { SSE_TOPIC_PATTERN } from '../../broker/sse-validation.util.js';
 
 /**
- * Query of `GET /<path>/stream`: `?topics=a,b` (or repeated `topics=`).
+ * Query of `GET /<path>/stream`: `?topics=a,b` (or repeated `topics=`) and
+ * `?lastEventId=` (the cursor of a first connect after loading a page; the
+ * browser's own `Last-Event-ID` header wins when both are sent).
  * The limit of `maxTopicsPerConnection` is added per module by {@link SseStreamQueryPipe}.
  * @publicApi
  */
@@ -17,6 +19,10 @@ export class SseStreamQueryDto {
       'each topic must be 1-128 characters of letters, digits and "_ . : - /" (no empty entries)',
   })
   topics?: string[];
+
+  @IsOptional()
+  @IsString({ message: 'lastEventId must be a single value' })
+  lastEventId?: string;
 }
 
 function splitTopics(value: unknown): unknown {
