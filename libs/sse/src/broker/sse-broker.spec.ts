@@ -107,4 +107,77 @@ describe('SseBroker', () => {
       b.admit({ userId: 'u', roles: [] }, [], {} as never, {} as never),
     ).toThrow(expect.objectContaining({ code: 'shutting_down' }));
   });
+
+  describe('getHistory', () => {
+    it("returns a target's retained messages after a cursor, only that target's and only that tenant's", async () => {
+      const b = await broker();
+      const first = await b.sendToUser('u1', 'a', 1);
+      await b.sendToUser('u2', 'other-user', 0);
+      await b.sendToUser('u1', 'other-tenant', 0, { tenantId: 't' });
+      await b.sendToTopic('news', 'topic', 0);
+      await b.sendToUser('u1', 'b', 2);
+
+      const all = await b.getHistory({ type: 'user', userId: 'u1' });
+      expect(all).toMatchObject({ complete: true });
+      expect(all.messages.map((m) => m.event)).toEqual(['a', 'b']);
+      const after = await b.getHistory(
+        { type: 'user', userId: 'u1' },
+        first.id,
+      );
+      expect(after.messages.map((m) => m.event)).toEqual(['b']);
+      expect(
+        (await b.getHistory({ type: 'topic', topic: 'news' })).messages.map(
+          (m) => m.event,
+        ),
+      ).toEqual(['topic']);
+    });
+
+    it('reports unknown cursors and gaps instead of a partial answer', async () => {
+      const b = await broker({ history: { size: 2, ttl: 60_000 } });
+      const first = await b.broadcast('x', 1);
+      await b.broadcast('x', 2);
+      await b.broadcast('x', 3);
+      await b.broadcast('x', 4);
+      const epoch = first.id.split('-')[0];
+
+      expect(await b.getHistory({ type: 'broadcast' }, first.id)).toEqual({
+        messages: [],
+        complete: false,
+        reason: 'history_gap',
+      });
+      expect(
+        await b.getHistory({ type: 'broadcast' }, 'ffffffffff-1'),
+      ).toMatchObject({ complete: false, reason: 'unknown_cursor' });
+      expect(
+        await b.getHistory({ type: 'broadcast' }, `${epoch}-99`),
+      ).toMatchObject({ complete: false, reason: 'unknown_cursor' });
+      expect(
+        await b.getHistory({ type: 'broadcast' }, 'garbage'),
+      ).toMatchObject({ complete: false, reason: 'unknown_cursor' });
+      expect(
+        (await b.getHistory({ type: 'broadcast' }, `${epoch}-2`)).messages.map(
+          (m) => m.data,
+        ),
+      ).toEqual([3, 4]);
+    });
+
+    it('retains nothing with history.size 0, and says so for any cursor behind the head', async () => {
+      const b = await broker({ history: { size: 0, ttl: 60_000 } });
+      const first = await b.broadcast('x', 1);
+      const second = await b.broadcast('x', 2);
+      expect(await b.getHistory({ type: 'broadcast' }, first.id)).toMatchObject(
+        { complete: false, reason: 'history_gap' },
+      );
+      expect(await b.getHistory({ type: 'broadcast' }, second.id)).toEqual({
+        messages: [],
+        complete: true,
+      });
+    });
+
+    it('does not retain messages sent to a single client', async () => {
+      const b = await broker();
+      await b.sendToClient('c1', 'x', 1);
+      expect((await b.getHistory({ type: 'broadcast' })).messages).toEqual([]);
+    });
+  });
 });

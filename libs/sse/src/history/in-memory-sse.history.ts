@@ -1,53 +1,53 @@
 import type { SseEnvelope } from '../broker/sse-envelope.js';
 import type { SseHistory, SseHistoryRead } from './sse-history.interface.js';
 
-/** One target's retained messages: a ring of at most `size` entries, oldest first. */
-class TargetRing {
-  private readonly entries: Array<SseEnvelope | undefined>;
-  private start = 0;
-  length = 0;
+/**
+ * One target's retained messages, oldest first: at most `size` of them.
+ * Entries before `head` are evicted; the array is compacted once they make
+ * up half of it, so memory follows what is retained (amortised O(1) append).
+ */
+class TargetLog {
+  private entries: SseEnvelope[] = [];
+  private head = 0;
   /** Highest sequence number this target lost to size or age (0: nothing lost). */
   evictedUpTo = 0;
 
-  constructor(private readonly size: number) {
-    this.entries = new Array<SseEnvelope | undefined>(size);
+  constructor(private readonly size: number) {}
+
+  get length(): number {
+    return this.entries.length - this.head;
   }
 
   push(envelope: SseEnvelope): void {
-    if (this.length === this.size) this.evictOldest();
-    this.entries[(this.start + this.length++) % this.size] = envelope;
+    this.entries.push(envelope);
+    if (this.length > this.size) this.evictOldest();
   }
 
   /** Drops entries created before `cutoff` (epoch ms). */
   expire(cutoff: number): void {
-    while (this.length > 0 && this.at(0).createdAt < cutoff) this.evictOldest();
+    while (this.length > 0 && this.entries[this.head].createdAt < cutoff)
+      this.evictOldest();
   }
 
   /** Entries with a sequence above `afterSeq`, oldest first. */
   after(afterSeq: number): SseEnvelope[] {
-    const found: SseEnvelope[] = [];
-    for (let i = this.length - 1; i >= 0; i--) {
-      const entry = this.at(i);
-      if (entry.seq <= afterSeq) break;
-      found.push(entry);
-    }
-    return found.reverse();
-  }
-
-  private at(index: number): SseEnvelope {
-    return this.entries[(this.start + index) % this.size]!;
+    let from = this.entries.length;
+    while (from > this.head && this.entries[from - 1].seq > afterSeq) from--;
+    return this.entries.slice(from);
   }
 
   private evictOldest(): void {
-    this.evictedUpTo = this.at(0).seq;
-    this.entries[this.start] = undefined;
-    this.start = (this.start + 1) % this.size;
-    this.length--;
+    this.evictedUpTo = this.entries[this.head].seq;
+    this.head++;
+    if (this.head >= 32 && this.head * 2 >= this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
   }
 }
 
 /**
- * The default history: a ring buffer per target, in this process's memory.
+ * The default history: a bounded log per target, in this process's memory.
  *
  * Memory is bounded by `size` messages per target; entries older than `ttl`
  * are dropped, and a target whose entries have all expired is released.
@@ -58,7 +58,7 @@ class TargetRing {
  * @internal
  */
 export class InMemorySseHistory implements SseHistory {
-  private readonly targets = new Map<string, TargetRing>();
+  private readonly targets = new Map<string, TargetLog>();
   private releasedUpTo = 0;
   private readonly sweeper: NodeJS.Timeout;
 
@@ -78,7 +78,7 @@ export class InMemorySseHistory implements SseHistory {
 
   append(targetKey: string, envelope: SseEnvelope): void {
     let ring = this.targets.get(targetKey);
-    if (!ring) this.targets.set(targetKey, (ring = new TargetRing(this.size)));
+    if (!ring) this.targets.set(targetKey, (ring = new TargetLog(this.size)));
     ring.push(envelope);
   }
 
