@@ -9,14 +9,9 @@ export interface ReceivedEvent {
   retry?: number;
 }
 
-/**
- * A minimal `text/event-stream` reader over `fetch`, following the WHATWG
- * parsing rules, that keeps every event and the raw text for assertions.
- */
-export class StreamClient {
+/** Parses `text/event-stream` text as a browser does (WHATWG rules). */
+export class EventStreamParser {
   readonly events: ReceivedEvent[] = [];
-  raw = '';
-  readonly ended: Promise<void>;
   private lastEventId = '';
   private buffer = '';
   private block: {
@@ -25,6 +20,55 @@ export class StreamClient {
     data: string[];
     retry?: number;
   } = { data: [] };
+
+  constructor(initialLastEventId = '') {
+    this.lastEventId = initialLastEventId;
+  }
+
+  feed(text: string): void {
+    this.buffer += text;
+    const lines = this.buffer.split(/\r\n|\r|\n/);
+    this.buffer = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  private line(line: string): void {
+    if (line === '') return this.dispatch();
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') this.block.event = value;
+    else if (field === 'data') this.block.data.push(value);
+    else if (field === 'id' && !value.includes('\0')) this.block.id = value;
+    else if (field === 'retry' && /^\d+$/.test(value))
+      this.block.retry = Number(value);
+  }
+
+  private dispatch(): void {
+    const block = this.block;
+    this.block = { data: [] };
+    if (block.id !== undefined) this.lastEventId = block.id;
+    if (block.data.length === 0) return;
+    this.events.push({
+      event: block.event || 'message',
+      id: block.id,
+      lastEventId: this.lastEventId,
+      data: block.data.join('\n'),
+      retry: block.retry,
+    });
+  }
+}
+
+/**
+ * A minimal `text/event-stream` reader over `fetch`, following the WHATWG
+ * parsing rules, that keeps every event and the raw text for assertions.
+ */
+export class StreamClient {
+  raw = '';
+  readonly ended: Promise<void>;
+  private readonly parser = new EventStreamParser();
   private waiters: Array<() => void> = [];
   private done = false;
 
@@ -45,6 +89,10 @@ export class StreamClient {
       signal: abort.signal,
     });
     return new StreamClient(response, abort);
+  }
+
+  get events(): ReceivedEvent[] {
+    return this.parser.events;
   }
 
   get status(): number {
@@ -119,38 +167,7 @@ export class StreamClient {
   }
 
   private feed(text: string): void {
-    this.buffer += text;
-    const lines = this.buffer.split(/\r\n|\r|\n/);
-    this.buffer = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
+    this.parser.feed(text);
     this.notify();
-  }
-
-  private line(line: string): void {
-    if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') this.block.event = value;
-    else if (field === 'data') this.block.data.push(value);
-    else if (field === 'id' && !value.includes('\0')) this.block.id = value;
-    else if (field === 'retry' && /^\d+$/.test(value))
-      this.block.retry = Number(value);
-  }
-
-  private dispatch(): void {
-    const block = this.block;
-    this.block = { data: [] };
-    if (block.id !== undefined) this.lastEventId = block.id;
-    if (block.data.length === 0) return;
-    this.events.push({
-      event: block.event || 'message',
-      id: block.id,
-      lastEventId: this.lastEventId,
-      data: block.data.join('\n'),
-      retry: block.retry,
-    });
   }
 }

@@ -12,7 +12,13 @@ import {
 import { controlEvent, type SseWireEvent } from './sse-frame.util.js';
 import type { SseSink } from './sse-sink.interface.js';
 
-class FakeResponse extends EventEmitter {}
+class FakeResponse extends EventEmitter {
+  writableFinished = false;
+  destroyed = false;
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
 
 class FakeSink implements SseSink {
   written: SseWireEvent[] = [];
@@ -178,6 +184,25 @@ describe('SseConnection', () => {
     expect(sink.ended).toBe(true);
     connection.deliver(message(5));
     expect(host.closes).toHaveLength(1);
+  });
+
+  it('cuts the socket of a dropped slow consumer that cannot take its final frame', () => {
+    const { connection, sink, response } = opened();
+    sink.backpressured = true;
+    [1, 2, 3, 4].forEach((n) => connection.deliver(message(n)));
+    jest.advanceTimersByTime(1_999);
+    expect(response.destroyed).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(response.destroyed).toBe(true);
+  });
+
+  it('leaves the socket of a dropped client that read its final frame', () => {
+    const { connection, sink, response } = opened();
+    sink.backpressured = true;
+    [1, 2, 3, 4].forEach((n) => connection.deliver(message(n)));
+    response.emit('finish');
+    jest.advanceTimersByTime(5_000);
+    expect(response.destroyed).toBe(false);
   });
 
   it('closes with timeout when the socket has taken nothing for clientTimeout', () => {

@@ -50,6 +50,17 @@ export interface SseConnectionHost {
 const MAX_TIMER_MS = 2_147_483_647;
 /** Close reasons after which clients should spread their reconnects. */
 const JITTERED: ReadonlySet<SseCloseReason> = new Set(['max_age', 'shutdown']);
+/** Close reasons of a client that is not reading: its socket may never drain. */
+const STALLED: ReadonlySet<SseCloseReason> = new Set([
+  'slow_consumer',
+  'timeout',
+]);
+/**
+ * How long a stalled client gets to read its final `close` event before its
+ * socket is cut. Without this, a half-open connection (SSE sockets have no
+ * idle timeout) would keep its unsent buffers forever.
+ */
+const STALLED_CUT_MS = 2_000;
 
 /**
  * One open stream: it owns the connection's state (bounded queue, replay,
@@ -191,6 +202,7 @@ export class SseConnection {
         controlEvent('close', this.lastId, { reason }, jittered),
       );
       this.sink!.end();
+      if (STALLED.has(reason)) this.cutUnlessFinished();
     }
     this.host.closed(this, reason, dropped);
   }
@@ -277,6 +289,15 @@ export class SseConnection {
       Math.min(remaining, MAX_TIMER_MS),
     );
     this.expiryTimer.unref();
+  }
+
+  private cutUnlessFinished(): void {
+    const response = this.response;
+    if (response.writableFinished) return;
+    const cut = setTimeout(() => response.destroy(), STALLED_CUT_MS);
+    cut.unref();
+    response.once('finish', () => clearTimeout(cut));
+    response.once('close', () => clearTimeout(cut));
   }
 
   private every(ms: number, run: () => void): void {
