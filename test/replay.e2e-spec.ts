@@ -85,6 +85,19 @@ describe.each(WRITERS)('Last-Event-ID replay (%s writer)', (writer) => {
     again.close();
   });
 
+  it('gives a fresh client a cursor, so a reconnect before its first message still replays what it missed', async () => {
+    const first = await t.connect({ sub: 'bea' });
+    const cursor = (await first.waitForEvent('connected')).lastEventId;
+    t.broker.disconnectUser('bea');
+    await first.ended;
+    const missed = await t.broker.sendToUser('bea', 'while-away', 1);
+
+    expect(cursor).toMatch(/^[0-9a-f]+-\d+$/);
+    const again = await reconnect('bea', '', cursor);
+    expect((await again.waitForEvent('while-away')).id).toBe(missed.id);
+    again.close();
+  });
+
   it('takes the cursor from ?lastEventId= on a first connect after a page load', async () => {
     const seen = await t.broker.sendToUser('cleo', 'rendered', 1);
     const missed = await t.broker.sendToUser('cleo', 'after-render', 2);

@@ -8,7 +8,7 @@ export interface SseCursor {
 
 /** Longest id (or Last-Event-ID) that is parsed at all; longer ones are unknown cursors. */
 const MAX_CURSOR_LENGTH = 64;
-const CURSOR_PATTERN = /^([0-9a-f]{1,32})-([1-9][0-9]{0,15})$/;
+const CURSOR_PATTERN = /^([0-9a-f]{1,32})-(0|[1-9][0-9]{0,15})$/;
 
 /**
  * Message ids `<epoch>-<sequence>`: the epoch is random per process start (the
@@ -26,11 +26,6 @@ export class MessageIdGenerator {
     return this.sequence;
   }
 
-  /** The last id issued, or '' before the first. */
-  get headId(): string {
-    return this.sequence === 0 ? '' : this.format(this.sequence);
-  }
-
   next(): { id: string; seq: number } {
     const seq = ++this.sequence;
     return { id: this.format(seq), seq };
@@ -43,8 +38,9 @@ export class MessageIdGenerator {
 
 /**
  * Parses a client's cursor strictly. Returns undefined for anything that is
- * not an id this format could have produced (garbage, huge, negative, zero,
- * beyond 2^53); the epoch is not checked here.
+ * not an id this format could have produced (garbage, huge, negative, leading
+ * zeros, beyond 2^53); the epoch is not checked here. `<epoch>-0` is the
+ * cursor of a client that connected before the first message.
  * @internal
  */
 export function parseCursor(value: unknown): SseCursor | undefined {

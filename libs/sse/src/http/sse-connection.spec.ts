@@ -144,6 +144,13 @@ describe('SseConnection', () => {
     expect(sink.events()).toEqual(['connected', 'heartbeat', 'heartbeat']);
   });
 
+  it('starts a client without a cursor at the current head', () => {
+    const { sink, attach, host } = setup();
+    host.headSeq = 41;
+    attach();
+    expect(sink.written[0]).toMatchObject({ event: 'connected', id: 'ep-41' });
+  });
+
   it('gives control events the id of the last delivered message', () => {
     const { connection, sink } = opened();
     connection.deliver(message(7));

@@ -127,6 +127,15 @@ export class SseConnection {
     if (this.state !== 'pending') return;
     const sink = (this.sink = createSink());
     this.state = this.cursor === undefined ? 'open' : 'replaying';
+    // Subscribed before the history is read: what is published meanwhile is
+    // held, then sent after the replay without duplicates (by sequence).
+    const headSeq = this.host.headSeq;
+    if (this.cursor === undefined) {
+      // A fresh client starts with the current position as its cursor, so a
+      // reconnect before its first message still replays what it missed.
+      this.lastSeq = headSeq;
+      this.lastId = this.host.formatId(headSeq);
+    }
     const { retry, heartbeatInterval, maxConnectionAge } = this.host.settings;
     sink.write(
       controlEvent(
@@ -145,9 +154,6 @@ export class SseConnection {
     if (maxConnectionAge > 0)
       this.after(maxConnectionAge, () => this.close('max_age'));
     this.response.on('drain', () => this.flush());
-    // Subscribed before the history is read: what is published meanwhile is
-    // held, then sent after the replay without duplicates (by sequence).
-    const headSeq = this.host.headSeq;
     this.subscription = this.host.subscribeTargets(this);
     this.host.opened(this);
     if (this.cursor !== undefined) {
@@ -231,7 +237,7 @@ export class SseConnection {
     if ('reset' in outcome) {
       // The client is told to reload; from here on, its cursor is "now".
       this.lastSeq = headSeq;
-      this.lastId = headSeq === 0 ? '' : this.host.formatId(headSeq);
+      this.lastId = this.host.formatId(headSeq);
       this.sink!.write(
         controlEvent('reset', this.lastId, {
           recovered: false,
