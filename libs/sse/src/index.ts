@@ -7,6 +7,7 @@ export {
   DEFAULT_SSE_OPTIONS,
   type ResolvedSseOptions,
   type SseAuthOptions,
+  type SseHistoryOptions,
   type SseJwtAlgorithm,
   type SseModuleOptions,
   type SseWriter,
@@ -19,6 +20,8 @@ export {
 
 export { SseBroker } from './broker/sse-broker.js';
 export type {
+  SseHistoryPage,
+  SseHistoryTarget,
   SseMessage,
   SsePublishOptions,
   SseTarget,
@@ -47,6 +50,7 @@ export {
 } from './auth/token-extractor.util.js';
 
 export { SseAuthGuard } from './http/sse-auth.guard.js';
+export type { SseResetReason } from './http/sse-connection.js';
 export { SseUser } from './http/sse-user.decorator.js';
 export { SseHttpException } from './http/sse-http.exception.js';
 export { SseStreamQueryDto } from './http/dto/sse-stream-query.dto.js';
