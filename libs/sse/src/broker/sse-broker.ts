@@ -98,23 +98,8 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
   constructor(
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
   ) {
-    const {
-      clientBufferSize,
-      heartbeatInterval,
-      clientTimeout,
-      retry,
-      maxConnectionAge,
-      reconnectJitter,
-      history,
-    } = options;
-    this.settings = {
-      clientBufferSize,
-      heartbeatInterval,
-      clientTimeout,
-      retry,
-      maxConnectionAge,
-      reconnectJitter,
-    };
+    this.settings = options;
+    const { history } = options;
     this.history =
       history.size > 0
         ? new InMemorySseHistory(history.size, history.ttl)
