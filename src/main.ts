@@ -1,13 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
+import { createApp } from './app.setup.js';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.enableShutdownHooks();
-  const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port);
-  new Logger('Demo').log(`listening on http://localhost:${port}`);
-}
-
-await bootstrap();
+const app = await createApp();
+const port = Number(process.env.PORT ?? 3000);
+await app.listen(port);
+new Logger('Demo').log(`listening on http://localhost:${port}`);

@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import {
@@ -54,6 +54,44 @@ describe('SseModule wiring', () => {
     const connected = JSON.parse((await client.waitForEvent('connected')).data);
     expect(connected).toMatchObject({ userId: 'amelia', tenantId: 'keys' });
     client.close();
+    await t.close();
+  });
+
+  it('keeps its own validation under a strict global ValidationPipe', async () => {
+    const t = await startApp({ adminRoutes: true }, {}, undefined, (app) =>
+      app.useGlobalPipes(
+        new ValidationPipe({
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          transform: true,
+        }),
+      ),
+    );
+    const client = await StreamClient.open(
+      t.url('/sse/stream?topics=a,b&_=1700000000'),
+      {
+        authorization: `Bearer ${t.token({ sub: 'strict' })}`,
+      },
+    );
+    expect(
+      JSON.parse((await client.waitForEvent('connected')).data).topics,
+    ).toEqual(['a', 'b']);
+    client.close();
+    const bad = await request(t.app.getHttpServer())
+      .get('/sse/stream?topics=a,,b')
+      .set('Authorization', `Bearer ${t.token({ sub: 'strict' })}`);
+    expect(bad.body).toMatchObject({ statusCode: 400, code: 'invalid_topics' });
+    const publish = await request(t.app.getHttpServer())
+      .post('/sse/publish')
+      .set(
+        'Authorization',
+        `Bearer ${t.token({ sub: 'root', roles: ['admin'] })}`,
+      )
+      .send({ target: 'everyone', event: 'x', data: 1 });
+    expect(publish.body).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_body',
+    });
     await t.close();
   });
 

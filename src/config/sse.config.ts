@@ -1,8 +1,5 @@
-import { Logger } from '@nestjs/common';
 import type { SseModuleOptions, SseWriter } from '@app/sse';
-
-/** Used when JWT_SECRET is unset, so that the demo starts on a fresh machine. Never use it in production. */
-export const DEV_JWT_SECRET = 'dev-only-insecure-secret-change-me';
+import { jwtSecret } from './jwt-secret.js';
 
 /**
  * The demo's SSE options, read from the environment. Unset variables keep the
@@ -13,14 +10,8 @@ export const DEV_JWT_SECRET = 'dev-only-insecure-secret-change-me';
 export function sseOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): SseModuleOptions {
-  const secret = env.JWT_SECRET;
-  if (!secret) {
-    new Logger('Config').warn(
-      'JWT_SECRET is not set: using the development secret. Set JWT_SECRET in production.',
-    );
-  }
   return {
-    auth: { secret: secret || DEV_JWT_SECRET },
+    auth: { secret: jwtSecret(env) },
     heartbeatInterval: int(env.SSE_HEARTBEAT_MS),
     clientTimeout: int(env.SSE_CLIENT_TIMEOUT_MS),
     maxConnections: int(env.SSE_MAX_CONNECTIONS),

@@ -52,6 +52,7 @@ export async function startApp(
   options: SseModuleOptions = {},
   metadata: ModuleMetadata = {},
   module?: DynamicModule,
+  setup?: (app: INestApplication) => void,
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     ...metadata,
@@ -62,6 +63,7 @@ export async function startApp(
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
+  setup?.(app);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const clients: StreamClient[] = [];

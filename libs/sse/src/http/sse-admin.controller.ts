@@ -24,7 +24,7 @@ export class SseAdminController {
   /** `POST /<path>/publish` → 202 `{ id, event, target, createdAt }`. */
   async publish(
     @SseUser() admin: SseIdentity,
-    @Body(SsePublishBodyPipe) body: SsePublishDto,
+    @Body(SsePublishBodyPipe) body: Readonly<SsePublishDto>, // reflected as Object: global pipes leave it alone
   ): Promise<Omit<SseMessage, 'data'>> {
     const opts = { tenantId: admin.tenantId };
     try {

@@ -24,6 +24,13 @@ import { SseUser } from './sse-user.decorator.js';
 import { SseStreamQueryPipe } from './sse-validation.pipes.js';
 
 /**
+ * Declared as a mapped type so that the parameter's reflected type is
+ * `Object`: an application's global ValidationPipe then leaves it to
+ * {@link SseStreamQueryPipe}, which answers in the library's error format.
+ */
+type StreamQuery = Readonly<SseStreamQueryDto>;
+
+/**
  * `GET /<path>/stream?topics=a,b`. Which of the two handlers is mounted is
  * decided by the `writer` option (see `sse-routes.ts`); both run the same
  * checks, in order: 401 (guard), 400 (query), 403 (topics), 503 / 429
@@ -44,7 +51,7 @@ export class SseStreamController {
     @Req() request: IncomingMessage,
     @Res() response: ServerResponse,
     @SseUser() identity: SseIdentity,
-    @Query(SseStreamQueryPipe) query: SseStreamQueryDto,
+    @Query(SseStreamQueryPipe) query: StreamQuery,
   ): Promise<void> {
     const connection = await this.open(request, response, identity, query);
     connection.attach(() => new DirectSink(response, request));
@@ -55,7 +62,7 @@ export class SseStreamController {
     @Req() request: IncomingMessage,
     @Res({ passthrough: true }) response: ServerResponse,
     @SseUser() identity: SseIdentity,
-    @Query(SseStreamQueryPipe) query: SseStreamQueryDto,
+    @Query(SseStreamQueryPipe) query: StreamQuery,
   ): Promise<Observable<MessageEvent>> {
     const connection = await this.open(request, response, identity, query);
     return new Observable<MessageEvent>((subscriber) => {
@@ -68,7 +75,7 @@ export class SseStreamController {
     request: IncomingMessage,
     response: ServerResponse,
     identity: SseIdentity,
-    query: SseStreamQueryDto,
+    query: StreamQuery,
   ): Promise<SseConnection> {
     const topics = [...new Set(query.topics ?? [])];
     for (const topic of topics) {

@@ -1,0 +1,44 @@
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Database } from './database.js';
+import { migrate } from './migrator.js';
+import { PgliteDatabase } from './pglite.database.js';
+import { PostgresDatabase } from './postgres.database.js';
+
+/**
+ * Opens the database (PostgreSQL with `DATABASE_URL`, otherwise an in-process
+ * PGlite, persisted in `PGLITE_DATA_DIR` when set) and brings its schema up to
+ * date before the application serves requests.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Database,
+      useFactory: async (): Promise<Database> => {
+        const url = process.env.DATABASE_URL;
+        const db = url
+          ? new PostgresDatabase(url)
+          : await PgliteDatabase.open(process.env.PGLITE_DATA_DIR || undefined);
+        const applied = await migrate(db);
+        new Logger('Database').log(
+          `${db.kind} ready${applied.length ? `; applied ${applied.join(', ')}` : ''}`,
+        );
+        return db;
+      },
+    },
+  ],
+  exports: [Database],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.db.close();
+  }
+}

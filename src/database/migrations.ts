@@ -1,0 +1,57 @@
+/**
+ * Schema migrations, applied in order once each (recorded in
+ * `schema_migrations`). Plain PostgreSQL, which PGlite runs as it is.
+ */
+export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
+  {
+    id: '001_users',
+    sql: `
+      CREATE TABLE users (
+        id            text PRIMARY KEY,
+        tenant_id     text NOT NULL,
+        display_name  text NOT NULL,
+        password_hash text NOT NULL,
+        roles         text[] NOT NULL DEFAULT '{}'
+      );`,
+  },
+  {
+    id: '002_notifications',
+    sql: `
+      CREATE TABLE notifications (
+        id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id    text NOT NULL,
+        recipient_id text NOT NULL REFERENCES users(id),
+        sender_id    text REFERENCES users(id),
+        title        text NOT NULL,
+        body         text NOT NULL,
+        priority     text NOT NULL CHECK (priority IN ('normal', 'high', 'urgent')),
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        read_at      timestamptz
+      );
+      CREATE INDEX notifications_recipient ON notifications (recipient_id, id DESC);`,
+  },
+  {
+    id: '003_approvals',
+    sql: `
+      CREATE TABLE approvals (
+        id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id    text NOT NULL,
+        requester_id text NOT NULL REFERENCES users(id),
+        title        text NOT NULL,
+        description  text,
+        status       text NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        step         integer NOT NULL DEFAULT 0,
+        approver_ids text[] NOT NULL,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE approval_actions (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        approval_id bigint NOT NULL REFERENCES approvals(id),
+        actor_id    text NOT NULL REFERENCES users(id),
+        action      text NOT NULL CHECK (action IN ('approve', 'reject')),
+        comment     text,
+        created_at  timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
+];
