@@ -14,7 +14,7 @@ export async function migrate(db: Database): Promise<string[]> {
   for (const migration of MIGRATIONS) {
     if (done.has(migration.id)) continue;
     await db.transaction(async (tx) => {
-      await tx.query(migration.sql);
+      await tx.exec(migration.sql);
       await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [
         migration.id,
       ]);

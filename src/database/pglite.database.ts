@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { Database, type Queryable } from './database.js';
 
 /** PGlite: PostgreSQL in WebAssembly, in memory (or in `dataDir`), no server needed. */
@@ -15,15 +15,20 @@ export class PgliteDatabase extends Database {
     return new PgliteDatabase(db);
   }
 
-  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.db.query<T>(sql, params)).rows;
+  query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return rows<T>(this.db, sql, params);
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
       work({
-        query: async <R>(sql: string, params: unknown[] = []) =>
-          (await tx.query<R>(sql, params)).rows,
+        query: <R>(sql: string, params: unknown[] = []) =>
+          rows<R>(tx, sql, params),
+        exec: async (sql: string) => void (await tx.exec(sql)),
       }),
     );
   }
@@ -31,4 +36,12 @@ export class PgliteDatabase extends Database {
   close(): Promise<void> {
     return this.db.close();
   }
+}
+
+async function rows<T>(
+  on: PGlite | Transaction,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  return (await on.query<T>(sql, params)).rows;
 }

@@ -15,6 +15,10 @@ export class PostgresDatabase extends Database {
     return (await this.pool.query(sql, params)).rows as T[];
   }
 
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
@@ -22,6 +26,7 @@ export class PostgresDatabase extends Database {
       const result = await work({
         query: async <R>(sql: string, params: unknown[] = []) =>
           (await client.query(sql, params)).rows as R[],
+        exec: async (sql: string) => void (await client.query(sql)),
       });
       await client.query('COMMIT');
       return result;
