@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Queryable } from '../database/database.js';
+import type { Notification, Priority } from './notification.js';
+
+interface Row {
+  id: string | number;
+  recipient_id: string;
+  sender_id: string | null;
+  title: string;
+  body: string;
+  priority: Priority;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+const toNotification = (row: Row): Notification => ({
+  id: String(row.id),
+  recipientId: row.recipient_id,
+  senderId: row.sender_id,
+  title: row.title,
+  body: row.body,
+  priority: row.priority,
+  createdAt: new Date(row.created_at).toISOString(),
+  readAt: row.read_at && new Date(row.read_at).toISOString(),
+});
+
+export interface NewNotification {
+  tenantId: string;
+  recipientId: string;
+  senderId: string | null;
+  title: string;
+  body: string;
+  priority: Priority;
+}
+
+@Injectable()
+export class NotificationsRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(
+    n: NewNotification,
+    on: Queryable = this.db,
+  ): Promise<Notification> {
+    const [row] = await on.query<Row>(
+      `INSERT INTO notifications (tenant_id, recipient_id, sender_id, title, body, priority)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [n.tenantId, n.recipientId, n.senderId, n.title, n.body, n.priority],
+    );
+    return toNotification(row);
+  }
+
+  /** The recipient's notifications, newest first, before `cursor` (an id) when given. */
+  async list(
+    recipientId: string,
+    opts: { unread: boolean; limit: number; cursor?: string },
+  ): Promise<Notification[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT * FROM notifications
+       WHERE recipient_id = $1 AND ($2::boolean = false OR read_at IS NULL) AND ($3::bigint IS NULL OR id < $3::bigint)
+       ORDER BY id DESC LIMIT $4`,
+      [recipientId, opts.unread, opts.cursor ?? null, opts.limit],
+    );
+    return rows.map(toNotification);
+  }
+
+  async unreadCount(recipientId: string): Promise<number> {
+    const [row] = await this.db.query<{ count: string | number }>(
+      'SELECT count(*) AS count FROM notifications WHERE recipient_id = $1 AND read_at IS NULL',
+      [recipientId],
+    );
+    return Number(row.count);
+  }
+
+  /** Marks one of the recipient's notifications read; undefined when it is not theirs. */
+  async markRead(
+    id: string,
+    recipientId: string,
+  ): Promise<Notification | undefined> {
+    const [row] = await this.db.query<Row>(
+      `UPDATE notifications SET read_at = COALESCE(read_at, now())
+       WHERE id = $1::bigint AND recipient_id = $2 RETURNING *`,
+      [id, recipientId],
+    );
+    return row && toNotification(row);
+  }
+
+  /** Marks all of the recipient's notifications read; returns the ids changed. */
+  async markAllRead(recipientId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string | number }>(
+      'UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING id',
+      [recipientId],
+    );
+    return rows.map((r) => String(r.id));
+  }
+}

@@ -1,0 +1,116 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { SseHttpException, type SseIdentity } from '@app/sse';
+import type { Queryable } from '../database/database.js';
+import { LiveEvents } from '../live/live-events.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { Notification } from './notification.js';
+import {
+  type NewNotification,
+  NotificationsRepository,
+} from './notifications.repository.js';
+import type {
+  CreateNotificationDto,
+  ListNotificationsQuery,
+} from './notifications.dto.js';
+
+const notFound = () =>
+  new SseHttpException(
+    HttpStatus.NOT_FOUND,
+    'notification_not_found',
+    'No such notification.',
+  );
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly users: UsersRepository,
+    private readonly live: LiveEvents,
+  ) {}
+
+  /** Stores a notification from the caller to a user of the same tenant, then pushes it. */
+  async send(
+    sender: SseIdentity,
+    dto: CreateNotificationDto,
+  ): Promise<Notification> {
+    const tenantId = sender.tenantId!;
+    if (!(await this.users.findInTenant(dto.recipientId, tenantId))) {
+      throw new SseHttpException(
+        HttpStatus.NOT_FOUND,
+        'recipient_not_found',
+        `No user "${dto.recipientId}" in your organisation.`,
+      );
+    }
+    return this.deliver({
+      tenantId,
+      recipientId: dto.recipientId,
+      senderId: sender.userId,
+      title: dto.title,
+      body: dto.body,
+      priority: dto.priority ?? 'normal',
+    });
+  }
+
+  /**
+   * Stores a notification (in `tx` when the caller's change is part of a
+   * transaction) and returns a function that pushes it once committed.
+   */
+  async store(n: NewNotification, tx: Queryable): Promise<() => Promise<void>> {
+    const notification = await this.notifications.create(n, tx);
+    return () =>
+      this.live.toUser(n.recipientId, n.tenantId, 'notification', notification);
+  }
+
+  list(
+    user: SseIdentity,
+    query: ListNotificationsQuery,
+  ): Promise<Notification[]> {
+    return this.notifications.list(user.userId, {
+      unread: query.unread ?? false,
+      limit: query.limit ?? 20,
+      cursor: query.cursor,
+    });
+  }
+
+  unreadCount(user: SseIdentity): Promise<number> {
+    return this.notifications.unreadCount(user.userId);
+  }
+
+  async markRead(user: SseIdentity, id: string): Promise<Notification> {
+    const notification = /^\d{1,18}$/.test(id)
+      ? await this.notifications.markRead(id, user.userId)
+      : undefined;
+    if (!notification) throw notFound();
+    await this.readChanged(user, [notification.id]);
+    return notification;
+  }
+
+  async markAllRead(
+    user: SseIdentity,
+  ): Promise<{ ids: string[]; unreadCount: number }> {
+    const ids = await this.notifications.markAllRead(user.userId);
+    const unreadCount = await this.readChanged(user, ids);
+    return { ids, unreadCount };
+  }
+
+  private async deliver(n: NewNotification): Promise<Notification> {
+    const notification = await this.notifications.create(n);
+    await this.live.toUser(
+      n.recipientId,
+      n.tenantId,
+      'notification',
+      notification,
+    );
+    return notification;
+  }
+
+  /** Tells every device of the user what was read and the new unread count. */
+  private async readChanged(user: SseIdentity, ids: string[]): Promise<number> {
+    const unreadCount = await this.notifications.unreadCount(user.userId);
+    await this.live.toUser(user.userId, user.tenantId!, 'notification:read', {
+      ids,
+      unreadCount,
+    });
+    return unreadCount;
+  }
+}
