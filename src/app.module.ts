@@ -1,23 +1,34 @@
 import { Module } from '@nestjs/common';
 import { SseModule } from '@app/sse';
+import { AnnouncementsController } from './announcements/announcements.controller.js';
+import { ApprovalTopicsAuthorizer } from './approvals/approval-topics.authorizer.js';
+import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { sseOptionsFromEnv } from './config/sse.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { LiveModule } from './live/live.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({
   imports: [
     DatabaseModule,
     SseModule.forRootAsync({
       isGlobal: true,
-      useFactory: () => sseOptionsFromEnv(),
+      imports: [ApprovalsModule],
+      useFactory: () => ({
+        ...sseOptionsFromEnv(),
+        topicAuthorizer: ApprovalTopicsAuthorizer,
+      }),
     }),
     LiveModule,
     UsersModule,
     AuthModule,
     NotificationsModule,
+    ApprovalsModule,
+    WebModule,
   ],
+  controllers: [AnnouncementsController],
 })
 export class AppModule {}

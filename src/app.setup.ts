@@ -1,7 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { join } from 'node:path';
 import { AppModule } from './app.module.js';
 
 /** What main.ts and the e2e specs both apply to the application. */
@@ -24,6 +23,3 @@ export async function createApp(): Promise<NestExpressApplication> {
   configureApp(app);
   return app;
 }
-
-/** Folder of the demo's static web page. */
-export const PUBLIC_DIR = join(process.cwd(), 'public');

@@ -19,16 +19,12 @@ describe.each(DATABASES)('demo notifications (%s)', (kind) => {
   it('stores a notification and pushes the stored record to every device of the recipient', async () => {
     const phone = await demo.stream(bob);
     const laptop = await demo.stream(bob);
-    const res = await demo
-      .http()
-      .post('/notifications')
-      .set(as(alice))
-      .send({
-        recipientId: 'bob',
-        title: 'Lunch?',
-        body: 'At noon\nin the lobby',
-        priority: 'high',
-      });
+    const res = await demo.http().post('/notifications').set(as(alice)).send({
+      recipientId: 'bob',
+      title: 'Lunch?',
+      body: 'At noon\nin the lobby',
+      priority: 'high',
+    });
 
     expect(res.status).toBe(201);
     const stored = res.body as Notification;

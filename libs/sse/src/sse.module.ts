@@ -1,12 +1,14 @@
 import {
   type DynamicModule,
+  Inject,
   Logger,
   Module,
+  type OnApplicationBootstrap,
   type Provider,
-  type Type,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AllowTenantTopicsAuthorizer } from './auth/allow-tenant-topics.authorizer.js';
+import { ApplicationClassResolver } from './auth/application-class.resolver.js';
 import { JwtSseAuthenticator } from './auth/jwt-sse.authenticator.js';
 import { SseAuthenticator } from './auth/sse-authenticator.interface.js';
 import { SseTopicAuthorizer } from './auth/sse-topic-authorizer.interface.js';
@@ -50,7 +52,24 @@ const SSE_ROUTES = Symbol('SSE:ROUTES');
  * @publicApi
  */
 @Module({})
-export class SseModule extends ConfigurableModuleClass {
+export class SseModule
+  extends ConfigurableModuleClass
+  implements OnApplicationBootstrap
+{
+  constructor(
+    @Inject(SseAuthenticator) private readonly authenticator: SseAuthenticator,
+    @Inject(SseTopicAuthorizer)
+    private readonly topicAuthorizer: SseTopicAuthorizer,
+  ) {
+    super();
+  }
+
+  /** Resolves the application's authenticator and authorizer now, so that a misconfiguration fails start-up. */
+  async onApplicationBootstrap(): Promise<void> {
+    await (this.authenticator as WarmUp)[WARM_UP]?.();
+    await (this.topicAuthorizer as WarmUp)[WARM_UP]?.();
+  }
+
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
     return withSseProviders(super.forRoot(options));
   }
@@ -76,20 +95,52 @@ function withSseProviders(definition: DynamicModule): DynamicModule {
     },
     {
       provide: SseAuthenticator,
-      useFactory: (options: ResolvedSseOptions, moduleRef: ModuleRef) =>
-        options.authenticate
-          ? resolveClass(moduleRef, options.authenticate)
-          : moduleRef.create(JwtSseAuthenticator),
+      useFactory: (
+        options: ResolvedSseOptions,
+        moduleRef: ModuleRef,
+      ): SseAuthenticator => {
+        if (!options.authenticate)
+          return moduleRef.create(
+            JwtSseAuthenticator,
+          ) as unknown as SseAuthenticator;
+        const resolver = new ApplicationClassResolver(
+          moduleRef,
+          options.authenticate,
+        );
+        return withWarmUp(
+          {
+            authenticate: async (request) =>
+              (await resolver.get()).authenticate(request),
+          },
+          resolver,
+        );
+      },
       inject: [SSE_RESOLVED_OPTIONS, ModuleRef],
     },
     {
       provide: SseTopicAuthorizer,
-      useFactory: (options: ResolvedSseOptions, moduleRef: ModuleRef) => {
-        if (options.topicAuthorizer)
-          return resolveClass(moduleRef, options.topicAuthorizer);
-        if (options.enableTopics)
-          new Logger('SseModule').log(SSE_MESSAGES.TOPIC_AUTHORIZER_DEFAULT());
-        return new AllowTenantTopicsAuthorizer();
+      useFactory: (
+        options: ResolvedSseOptions,
+        moduleRef: ModuleRef,
+      ): SseTopicAuthorizer => {
+        if (!options.topicAuthorizer) {
+          if (options.enableTopics)
+            new Logger('SseModule').log(
+              SSE_MESSAGES.TOPIC_AUTHORIZER_DEFAULT(),
+            );
+          return new AllowTenantTopicsAuthorizer();
+        }
+        const resolver = new ApplicationClassResolver(
+          moduleRef,
+          options.topicAuthorizer,
+        );
+        return withWarmUp(
+          {
+            canSubscribe: async (user, topic) =>
+              (await resolver.get()).canSubscribe(user, topic),
+          },
+          resolver,
+        );
       },
       inject: [SSE_RESOLVED_OPTIONS, ModuleRef],
     },
@@ -114,14 +165,13 @@ function withSseProviders(definition: DynamicModule): DynamicModule {
   };
 }
 
-/** The application's own provider of `type` if it registered one, otherwise a new instance. */
-async function resolveClass<T>(
-  moduleRef: ModuleRef,
-  type: Type<T>,
-): Promise<T> {
-  try {
-    return moduleRef.get(type, { strict: false });
-  } catch {
-    return moduleRef.create(type);
-  }
+/** Marks a delegating provider whose application class SseModule resolves at bootstrap. */
+const WARM_UP = Symbol('SSE:WARM_UP');
+type WarmUp = { [WARM_UP]?: () => Promise<unknown> };
+
+function withWarmUp<T extends object>(
+  delegate: T,
+  resolver: ApplicationClassResolver<object>,
+): T {
+  return Object.assign(delegate, { [WARM_UP]: () => resolver.get() });
 }

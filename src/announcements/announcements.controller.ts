@@ -1,0 +1,54 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  SseAuthGuard,
+  SseHttpException,
+  type SseIdentity,
+  SseUser,
+} from '@app/sse';
+import { LiveEvents } from '../live/live-events.service.js';
+
+export class AnnouncementDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title!: string;
+
+  @IsString()
+  @MaxLength(2_000)
+  body!: string;
+}
+
+@Controller('announcements')
+@UseGuards(SseAuthGuard)
+export class AnnouncementsController {
+  constructor(private readonly live: LiveEvents) {}
+
+  /** Admins broadcast an `announcement` to every stream of their tenant. */
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  async announce(
+    @SseUser() user: SseIdentity,
+    @Body() dto: AnnouncementDto,
+  ): Promise<void> {
+    if (!user.roles.includes('admin') || !user.tenantId) {
+      throw new SseHttpException(
+        HttpStatus.FORBIDDEN,
+        'forbidden',
+        'Only admins can make announcements.',
+      );
+    }
+    await this.live.toTenant(user.tenantId, 'announcement', {
+      ...dto,
+      by: user.userId,
+      at: new Date().toISOString(),
+    });
+  }
+}

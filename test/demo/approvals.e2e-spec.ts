@@ -1,0 +1,258 @@
+import request from 'supertest';
+import type { Approval } from '../../src/approvals/approval.js';
+import { StreamClient } from '../utils/sse-client.js';
+import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
+
+describe.each(DATABASES)('demo approvals (%s)', (kind) => {
+  let demo: DemoApp;
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    demo = await startDemo(kind);
+    for (const user of ['alice', 'bob', 'carol', 'admin', 'dave'])
+      tokens[user] = await demo.login(user);
+  });
+  afterAll(() => demo.close());
+
+  const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
+  const requestApproval = async (approverIds: string[], title = 'Laptop') =>
+    (
+      await demo
+        .http()
+        .post('/approvals')
+        .set(as('alice'))
+        .send({ title, approverIds })
+    ).body as Approval;
+
+  it('runs a two-step approval: each approver is asked in turn, the requester follows every change live', async () => {
+    const aliceStream = await demo.stream(tokens.alice);
+    const bobStream = await demo.stream(tokens.bob);
+    const carolStream = await demo.stream(tokens.carol);
+
+    const approval = await requestApproval(['bob', 'carol'], 'New laptop');
+    expect(approval).toMatchObject({
+      status: 'pending',
+      step: 0,
+      requesterId: 'alice',
+      currentApproverId: 'bob',
+    });
+    expect(
+      JSON.parse((await bobStream.waitForEvent('approval:requested')).data),
+    ).toMatchObject({ id: approval.id });
+    const topicStream = await demo.stream(
+      tokens.bob,
+      `topics=approval:${approval.id}`,
+    );
+
+    const first = await demo
+      .http()
+      .post(`/approvals/${approval.id}/approve`)
+      .set(as('bob'))
+      .send({ comment: 'fine' });
+    expect(first.body).toMatchObject({
+      status: 'pending',
+      step: 1,
+      currentApproverId: 'carol',
+    });
+    expect(
+      JSON.parse((await carolStream.waitForEvent('approval:requested')).data),
+    ).toMatchObject({ id: approval.id, step: 1 });
+
+    const second = await demo
+      .http()
+      .post(`/approvals/${approval.id}/approve`)
+      .set(as('carol'))
+      .send({});
+    expect(second.body).toMatchObject({
+      status: 'approved',
+      currentApproverId: null,
+    });
+
+    const changes = await aliceStream.waitForCount(
+      'approval:status_changed',
+      2,
+    );
+    expect(changes.map((e) => JSON.parse(e.data).status)).toEqual([
+      'pending',
+      'approved',
+    ]);
+    const onTopic = await topicStream.waitForCount(
+      'approval:status_changed',
+      2,
+    );
+    expect(onTopic.map((e) => JSON.parse(e.data).step)).toEqual([1, 2]);
+    const notes = await aliceStream.waitForCount('notification', 2);
+    expect(JSON.parse(notes[1].data).title).toBe('"New laptop" was approved');
+
+    const detail = await demo
+      .http()
+      .get(`/approvals/${approval.id}`)
+      .set(as('carol'));
+    expect(
+      detail.body.actions.map((a: { actorId: string }) => a.actorId),
+    ).toEqual(['bob', 'carol']);
+  });
+
+  it('lets only the current approver decide (403), refuses decided ones (409), hides it from others (404)', async () => {
+    const approval = await requestApproval(['bob', 'carol']);
+    expect(
+      (
+        await demo
+          .http()
+          .post(`/approvals/${approval.id}/approve`)
+          .set(as('carol'))
+          .send({})
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await demo
+          .http()
+          .post(`/approvals/${approval.id}/approve`)
+          .set(as('alice'))
+          .send({})
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await demo
+          .http()
+          .post(`/approvals/${approval.id}/approve`)
+          .set(as('admin'))
+          .send({})
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await demo
+          .http()
+          .post(`/approvals/${approval.id}/approve`)
+          .set(as('dave'))
+          .send({})
+      ).status,
+    ).toBe(404);
+    expect(
+      (await demo.http().get(`/approvals/${approval.id}`).set(as('dave')))
+        .status,
+    ).toBe(404);
+
+    const rejected = await demo
+      .http()
+      .post(`/approvals/${approval.id}/reject`)
+      .set(as('bob'))
+      .send({ comment: 'no budget' });
+    expect(rejected.body).toMatchObject({
+      status: 'rejected',
+      currentApproverId: null,
+    });
+    const again = await demo
+      .http()
+      .post(`/approvals/${approval.id}/approve`)
+      .set(as('bob'))
+      .send({});
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'approval_decided' });
+  });
+
+  it('validates approvers: 1 to 10 users of the same tenant', async () => {
+    for (const approverIds of [
+      [],
+      ['dave'],
+      ['nobody'],
+      Array(11).fill('bob'),
+      ['bob', 'bob'],
+    ]) {
+      const res = await demo
+        .http()
+        .post('/approvals')
+        .set(as('alice'))
+        .send({ title: 'x', approverIds });
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it('lists by role and status', async () => {
+    const approval = await requestApproval(['carol'], 'Listed');
+    const mine = await demo
+      .http()
+      .get('/approvals?role=requester&status=pending')
+      .set(as('alice'));
+    expect(mine.body.map((a: Approval) => a.id)).toContain(approval.id);
+    const inbox = await demo
+      .http()
+      .get('/approvals?role=approver&status=pending')
+      .set(as('carol'));
+    expect(inbox.body.map((a: Approval) => a.id)).toContain(approval.id);
+    expect(
+      (await demo.http().get('/approvals?role=boss').set(as('alice'))).status,
+    ).toBe(400);
+  });
+
+  it('authorizes approval topics to participants only, announcements to everyone', async () => {
+    const approval = await requestApproval(['bob']);
+    const open = (user: string, topics: string) =>
+      request(demo.app.getHttpServer())
+        .get(`/sse/stream?topics=${topics}`)
+        .set(as(user));
+    expect((await open('carol', `approval:${approval.id}`)).status).toBe(403);
+    expect((await open('dave', `approval:${approval.id}`)).status).toBe(403);
+    expect((await open('carol', 'approval:999999')).status).toBe(403);
+    expect((await open('carol', 'other')).status).toBe(403);
+    const carol = await demo.stream(tokens.carol, 'topics=announcements');
+    const dave = await demo.stream(tokens.dave, 'topics=announcements');
+
+    expect(
+      (
+        await demo
+          .http()
+          .post('/announcements')
+          .set(as('alice'))
+          .send({ title: 't', body: 'b' })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await demo
+          .http()
+          .post('/announcements')
+          .set(as('admin'))
+          .send({ title: 'Release', body: 'v2' })
+      ).status,
+    ).toBe(202);
+    expect(
+      JSON.parse((await carol.waitForEvent('announcement')).data),
+    ).toMatchObject({ title: 'Release', by: 'admin' });
+    await demo.broker.broadcast('marker', null, { tenantId: 'globex' });
+    await dave.waitForEvent('marker');
+    expect(dave.events.map((e) => e.event)).not.toContain('announcement');
+  });
+
+  it('serves an @Sse() route per approval, to participants only', async () => {
+    const approval = await requestApproval(['bob']);
+    expect(
+      (
+        await demo
+          .http()
+          .get(`/approvals/${approval.id}/events`)
+          .set(as('carol'))
+      ).status,
+    ).toBe(404);
+    const events = await StreamClient.open(
+      demo.url(`/approvals/${approval.id}/events`),
+      as('alice'),
+    );
+    expect(events.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await demo
+      .http()
+      .post(`/approvals/${approval.id}/approve`)
+      .set(as('bob'))
+      .send({});
+    const change = await events.waitForEvent('approval:status_changed');
+    expect(JSON.parse(change.data)).toMatchObject({
+      id: approval.id,
+      status: 'approved',
+    });
+    expect(change.id).toMatch(/^[0-9a-f]+-\d+$/);
+    events.close();
+  });
+});
