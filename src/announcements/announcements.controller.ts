@@ -46,7 +46,8 @@ export class AnnouncementsController {
       );
     }
     await this.live.toTenant(user.tenantId, 'announcement', {
-      ...dto,
+      title: dto.title,
+      body: dto.body,
       by: user.userId,
       at: new Date().toISOString(),
     });

@@ -69,7 +69,9 @@ export class ApprovalsService {
     const approval = await this.approvals.create({
       tenantId,
       requesterId: requester.userId,
-      ...dto,
+      title: dto.title,
+      description: dto.description,
+      approverIds: dto.approverIds,
     });
     await this.live.toUser(
       approval.currentApproverId!,
