@@ -1,0 +1,44 @@
+import { Test } from '@nestjs/testing';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { SseBroker, SseModule } from '@app/sse';
+import { LiveEvents } from './live-events.service.js';
+
+describe('LiveEvents', () => {
+  async function setup() {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        SseModule.forRoot({
+          auth: { secret: 's' },
+          maxPayloadBytes: 64,
+          isGlobal: true,
+        }),
+      ],
+      providers: [LiveEvents],
+    }).compile();
+    return {
+      live: moduleRef.get(LiveEvents),
+      broker: moduleRef.get(SseBroker),
+    };
+  }
+
+  it('publishes to a user, a topic and a tenant', async () => {
+    const { live, broker } = await setup();
+    const received = firstValueFrom(
+      broker.userStream('bob', { tenantId: 'acme' }).pipe(take(1), toArray()),
+    );
+    await live.toUser('bob', 'acme', 'notification', { id: '1' });
+    expect((await received).map((m) => m.event)).toEqual(['notification']);
+    expect(live.failures).toBe(0);
+  });
+
+  it('never throws when publishing fails after a commit: it logs and counts the failure', async () => {
+    const { live } = await setup();
+    await expect(
+      live.toUser('bob', 'acme', 'notification', { body: 'x'.repeat(100) }),
+    ).resolves.toBeUndefined();
+    await expect(
+      live.toTopic('bad topic', 'acme', 'x', 1),
+    ).resolves.toBeUndefined();
+    expect(live.failures).toBe(2);
+  });
+});
