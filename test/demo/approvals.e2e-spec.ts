@@ -94,42 +94,19 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
 
   it('lets only the current approver decide (403), refuses decided ones (409), hides it from others (404)', async () => {
     const approval = await requestApproval(['bob', 'carol']);
-    expect(
-      (
-        await demo
-          .http()
-          .post(`/approvals/${approval.id}/approve`)
-          .set(as('carol'))
-          .send({})
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await demo
-          .http()
-          .post(`/approvals/${approval.id}/approve`)
-          .set(as('alice'))
-          .send({})
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await demo
-          .http()
-          .post(`/approvals/${approval.id}/approve`)
-          .set(as('admin'))
-          .send({})
-      ).status,
-    ).toBe(404);
-    expect(
-      (
-        await demo
-          .http()
-          .post(`/approvals/${approval.id}/approve`)
-          .set(as('dave'))
-          .send({})
-      ).status,
-    ).toBe(404);
+    const decide = async (user: string, action = 'approve') =>
+      demo
+        .http()
+        .post(`/approvals/${approval.id}/${action}`)
+        .set(as(user))
+        .send({});
+
+    const statuses = await Promise.all(
+      ['carol', 'alice', 'admin', 'dave'].map(
+        async (u) => (await decide(u)).status,
+      ),
+    );
+    expect(statuses).toEqual([403, 403, 404, 404]);
     expect(
       (await demo.http().get(`/approvals/${approval.id}`).set(as('dave')))
         .status,
@@ -144,11 +121,7 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
       status: 'rejected',
       currentApproverId: null,
     });
-    const again = await demo
-      .http()
-      .post(`/approvals/${approval.id}/approve`)
-      .set(as('bob'))
-      .send({});
+    const again = await decide('bob');
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'approval_decided' });
   });
