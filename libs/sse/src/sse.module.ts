@@ -95,14 +95,11 @@ function withSseProviders(definition: DynamicModule): DynamicModule {
     },
     {
       provide: SseAuthenticator,
-      useFactory: (
+      useFactory: async (
         options: ResolvedSseOptions,
         moduleRef: ModuleRef,
-      ): SseAuthenticator => {
-        if (!options.authenticate)
-          return moduleRef.create(
-            JwtSseAuthenticator,
-          ) as unknown as SseAuthenticator;
+      ): Promise<SseAuthenticator> => {
+        if (!options.authenticate) return moduleRef.create(JwtSseAuthenticator);
         const resolver = new ApplicationClassResolver(
           moduleRef,
           options.authenticate,
