@@ -6,7 +6,6 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { IsString, MaxLength, MinLength } from 'class-validator';
 import {
   SseAuthGuard,
   SseHttpException,
@@ -14,17 +13,7 @@ import {
   SseUser,
 } from '@app/sse';
 import { LiveEvents } from '../live/live-events.service.js';
-
-export class AnnouncementDto {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  title!: string;
-
-  @IsString()
-  @MaxLength(2_000)
-  body!: string;
-}
+import { AnnouncementDto } from './announcement.dto.js';
 
 @Controller('announcements')
 @UseGuards(SseAuthGuard)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isRecordId } from '../common/record-id.js';
 import { Database, type Queryable } from '../database/database.js';
 import type { Approval, ApprovalAction, ApprovalStatus } from './approval.js';
 
@@ -33,8 +34,6 @@ const toApproval = (row: Row): StoredApproval => ({
   updatedAt: new Date(row.updated_at).toISOString(),
 });
 
-const ID = /^\d{1,18}$/;
-
 @Injectable()
 export class ApprovalsRepository {
   constructor(private readonly db: Database) {}
@@ -67,7 +66,7 @@ export class ApprovalsRepository {
     on: Queryable = this.db,
     lock = false,
   ): Promise<StoredApproval | undefined> {
-    if (!ID.test(id)) return undefined;
+    if (!isRecordId(id)) return undefined;
     const [row] = await on.query<Row>(
       `SELECT * FROM approvals WHERE id = $1::bigint AND tenant_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [id, tenantId],

@@ -11,6 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { RECORD_ID_PATTERN } from '../common/record-id.js';
 import type { Priority } from './notification.js';
 
 export class CreateNotificationDto {
@@ -47,6 +48,6 @@ export class ListNotificationsQuery {
   limit?: number;
 
   @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'cursor must be a notification id' })
+  @Matches(RECORD_ID_PATTERN, { message: 'cursor must be a notification id' })
   cursor?: string;
 }

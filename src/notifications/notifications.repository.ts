@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isRecordId } from '../common/record-id.js';
 import { Database, type Queryable } from '../database/database.js';
 import type { Notification, Priority } from './notification.js';
 
@@ -76,6 +77,7 @@ export class NotificationsRepository {
     id: string,
     recipientId: string,
   ): Promise<Notification | undefined> {
+    if (!isRecordId(id)) return undefined;
     const [row] = await this.db.query<Row>(
       `UPDATE notifications SET read_at = COALESCE(read_at, now())
        WHERE id = $1::bigint AND recipient_id = $2 RETURNING *`,

@@ -77,9 +77,7 @@ export class NotificationsService {
   }
 
   async markRead(user: SseIdentity, id: string): Promise<Notification> {
-    const notification = /^\d{1,18}$/.test(id)
-      ? await this.notifications.markRead(id, user.userId)
-      : undefined;
+    const notification = await this.notifications.markRead(id, user.userId);
     if (!notification) throw notFound();
     await this.readChanged(user, [notification.id]);
     return notification;

@@ -46,14 +46,6 @@ export class UsersRepository {
     return row && toUser(row);
   }
 
-  async listTenant(tenantId: string): Promise<User[]> {
-    const rows = await this.db.query<UserRow>(
-      'SELECT * FROM users WHERE tenant_id = $1 ORDER BY id',
-      [tenantId],
-    );
-    return rows.map(toUser);
-  }
-
   /** Inserts a user unless one with this id exists. */
   async ensure(user: User, passwordHash: string): Promise<void> {
     await this.db.query(
