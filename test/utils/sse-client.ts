@@ -99,12 +99,6 @@ export class StreamClient {
     return this.response.status;
   }
 
-  /** Events of one type, parsed from JSON. */
-  data<T = unknown>(event: string): T[] {
-    return this.events
-      .filter((e) => e.event === event)
-      .map((e) => JSON.parse(e.data) as T);
-  }
 
   /** Resolves with the first event (from the start) matching `predicate`; rejects if the stream ends first. */
   async waitFor(
