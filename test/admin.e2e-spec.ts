@@ -115,7 +115,7 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
   });
 
   it('answers 413 payload_too_large above maxPayloadBytes, and delivers nothing', async () => {
-    const before = t.broker.getStats().messagesPublished;
+    const before = (await t.broker.getStats()).messagesPublished;
     const res = await http()
       .post('/sse/publish')
       .set('Authorization', `Bearer ${admin}`)
@@ -125,7 +125,7 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
       statusCode: 413,
       code: 'payload_too_large',
     });
-    expect(t.broker.getStats().messagesPublished).toBe(before);
+    expect((await t.broker.getStats()).messagesPublished).toBe(before);
   });
 
   it('answers 403 without the admin role and 401 without a token', async () => {

@@ -1,4 +1,12 @@
 import { EventSource } from 'eventsource';
+import type { SseModuleOptions, SseWriter } from '@app/sse';
+import {
+  deleteKeys,
+  describeWithRedis,
+  REDIS_URL,
+  redisClient,
+  testPrefix,
+} from './utils/redis.js';
 import {
   startApp,
   until,
@@ -52,21 +60,23 @@ interface Client {
 
 const seqOf = (id: string) => Number(id.split('-')[1]);
 
+/** Opens an EventSource that (re)connects to one of `apps`, chosen by `pick` each time. */
 function openClient(
-  t: TestApp,
+  apps: TestApp[],
+  pickApp: () => TestApp,
   name: string,
   sub: string,
   topics: string[],
 ): Client {
-  const token = t.token({ sub });
-  const query = topics.length ? `?topics=${topics.join(',')}` : '';
+  const token = apps[0].token({ sub });
+  const path = `/sse/stream${topics.length ? `?topics=${topics.join(',')}` : ''}`;
   const client = { name, sub, topics, seen: [] } as unknown as Client;
-  client.source = new EventSource(t.url(`/sse/stream${query}`), {
-    fetch: async (input, init) => {
+  client.source = new EventSource(apps[0].url(path), {
+    fetch: async (_input, init) => {
       await client.offline?.gate;
       const headers = new Headers(init?.headers);
       headers.set('authorization', `Bearer ${token}`);
-      return fetch(input, { ...init, headers });
+      return fetch(pickApp().url(path), { ...init, headers });
     },
   });
   const source = client.source;
@@ -145,127 +155,159 @@ function check(client: Client, log: Published[]): string[] {
 
 describe.each(WRITERS)(
   'delivery property under random disconnects (%s writer)',
-  (writer) => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startApp({
-        writer,
-        retry: 5,
-        history: { size: HISTORY_SIZE, ttl: 600_000 },
-        clientBufferSize: 1_024,
-      });
+  (writer) => property({ writer }, 1),
+);
+
+describeWithRedis(
+  'delivery property under random disconnects (Redis transport, two instances)',
+  () => {
+    const prefix = testPrefix();
+    afterAll(async () => {
+      const redis = redisClient();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
     });
-    afterAll(() => t.close());
-
-    it(`delivers ${MESSAGES} messages to every client exactly, or says reset where the window was exceeded`, async () => {
-      const seed = Number(
-        process.env.SSE_PROPERTY_SEED ?? Date.now() % 1_000_000,
-      );
-      const rand = random(seed);
-      const pick = <T>(items: T[]): T =>
-        items[Math.floor(rand() * items.length)];
-      const users = ['u0', 'u1', 'u2'];
-      const topics = ['t0', 't1', 't2', 't3'];
-      const clients = [
-        openClient(t, 'a', 'u0', ['t0', 't1']),
-        openClient(t, 'b', 'u0', []),
-        openClient(t, 'c', 'u1', ['t1', 't2', 't3']),
-        openClient(t, 'd', 'u2', ['t3']),
-        openClient(t, 'e', 'u2', ['t0']),
-      ];
-      await until(() => clients.every((c) => c.clientId !== undefined));
-
-      const log: Published[] = [];
-      while (log.length < MESSAGES) {
-        // Published synchronously per batch: the library's promise resolves later,
-        // but the message is dispatched (and retained) before the call returns.
-        for (let i = 0; i < BATCH; i++) {
-          const r = rand();
-          const kind = r < 0.45 ? 'user' : r < 0.9 ? 'topic' : 'broadcast';
-          const key =
-            kind === 'user'
-              ? pick(users)
-              : kind === 'topic'
-                ? pick(topics)
-                : '';
-          const sent =
-            kind === 'user'
-              ? t.broker.sendToUser(key, 'm', log.length)
-              : kind === 'topic'
-                ? t.broker.sendToTopic(key, 'm', log.length)
-                : t.broker.broadcast('m', log.length);
-          log.push({ seq: 0, kind, key });
-          void sent.then((m) => (log[m.data as number].seq = seqOf(m.id)));
-        }
-        const batch = log.length / BATCH;
-        for (const c of clients) {
-          if (c.offline && c.offline.until <= batch) {
-            c.offline.release();
-            c.offline = undefined;
-          }
-        }
-        if (rand() < 0.15) {
-          const victim = pick(clients);
-          if (victim.clientId && !victim.offline) {
-            // Away for one turn, or offline for up to 60 batches (some longer than the history).
-            if (rand() < 0.3) {
-              let release!: () => void;
-              const gate = new Promise<void>((resolve) => (release = resolve));
-              victim.offline = {
-                until: batch + 1 + Math.floor(rand() * 60),
-                release,
-                gate,
-              };
-            }
-            t.broker.disconnect(victim.clientId);
-          }
-        }
-        // Some disconnects last longer than others: a few turns, or a few milliseconds.
-        await new Promise((resolve) =>
-          rand() < 0.8
-            ? setImmediate(resolve)
-            : setTimeout(resolve, Math.floor(rand() * 15)),
-        );
-      }
-      clients.forEach((c) => c.offline?.release());
-      const end = await t.broker.broadcast('end', null);
-      // Done when 'end' arrived, or a reset told the client to reload past it.
-      const ended = (c: Client) =>
-        c.seen.some(
-          (e) =>
-            (e.type === 'end' || e.type === 'reset') && e.seq >= seqOf(end.id),
-        );
-      const deadline = Date.now() + 20_000;
-      await until(() => clients.every(ended) || Date.now() > deadline);
-      const stuck = clients.filter((c) => !ended(c));
-      if (stuck.length > 0) {
-        const last = (c: Client) =>
-          JSON.stringify(c.seen.slice(-3)) +
-          ` readyState ${c.source.readyState}`;
-        throw new Error(
-          `seed ${seed}: no 'end' for ${stuck.map((c) => `${c.name} ${last(c)}`).join('; ')}`,
-        );
-      }
-      clients.forEach((c) => c.source.close());
-
-      const problems = clients.flatMap((c) =>
-        check(c, log).map((p) => `client ${c.name}: ${p}`),
-      );
-      const resets = clients.reduce(
-        (n, c) => n + c.seen.filter((s) => s.type === 'reset').length,
-        0,
-      );
-      if (problems.length > 0)
-        throw new Error(`seed ${seed}:\n${problems.slice(0, 20).join('\n')}`);
-      expect(problems).toEqual([]);
-      // The run must have exercised both replays and resets.
-      expect(
-        clients.reduce(
-          (n, c) => n + c.seen.filter((s) => s.type === 'connected').length,
-          0,
-        ),
-      ).toBeGreaterThan(clients.length + 10);
-      expect(resets).toBeGreaterThan(0);
-    }, 120_000);
+    property(
+      {
+        writer: 'direct' as SseWriter,
+        transport: { type: 'redis', url: REDIS_URL!, keyPrefix: prefix },
+      },
+      2,
+    );
   },
 );
+
+/**
+ * Runs the property on `instances` applications sharing `options`: each
+ * (re)connect and each publish goes to a random one of them.
+ */
+function property(options: SseModuleOptions, instances: number): void {
+  let apps: TestApp[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < instances; i++) {
+      apps.push(
+        await startApp({
+          retry: 5,
+          history: { size: HISTORY_SIZE, ttl: 600_000 },
+          clientBufferSize: 1_024,
+          ...options,
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    apps = [];
+  });
+
+  it(`delivers ${MESSAGES} messages to every client exactly, or says reset where the window was exceeded`, async () => {
+    const seed = Number(
+      process.env.SSE_PROPERTY_SEED ?? Date.now() % 1_000_000,
+    );
+    const rand = random(seed);
+    const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)];
+    const anyApp = () => pick(apps);
+    const open = (name: string, sub: string, topics: string[]) =>
+      openClient(apps, anyApp, name, sub, topics);
+    const users = ['u0', 'u1', 'u2'];
+    const topics = ['t0', 't1', 't2', 't3'];
+    const clients = [
+      open('a', 'u0', ['t0', 't1']),
+      open('b', 'u0', []),
+      open('c', 'u1', ['t1', 't2', 't3']),
+      open('d', 'u2', ['t3']),
+      open('e', 'u2', ['t0']),
+    ];
+    const sends: Promise<unknown>[] = [];
+    await until(() => clients.every((c) => c.clientId !== undefined));
+
+    const log: Published[] = [];
+    while (log.length < MESSAGES) {
+      // Published synchronously per batch: the library's promise resolves later,
+      // but the message is dispatched (and retained) before the call returns.
+      for (let i = 0; i < BATCH; i++) {
+        const r = rand();
+        const kind = r < 0.45 ? 'user' : r < 0.9 ? 'topic' : 'broadcast';
+        const key =
+          kind === 'user' ? pick(users) : kind === 'topic' ? pick(topics) : '';
+        const { broker } = anyApp();
+        const sent =
+          kind === 'user'
+            ? broker.sendToUser(key, 'm', log.length)
+            : kind === 'topic'
+              ? broker.sendToTopic(key, 'm', log.length)
+              : broker.broadcast('m', log.length);
+        log.push({ seq: 0, kind, key });
+        sends.push(sent.then((m) => (log[m.data as number].seq = seqOf(m.id))));
+      }
+      const batch = log.length / BATCH;
+      for (const c of clients) {
+        if (c.offline && c.offline.until <= batch) {
+          c.offline.release();
+          c.offline = undefined;
+        }
+      }
+      if (rand() < 0.15) {
+        const victim = pick(clients);
+        if (victim.clientId && !victim.offline) {
+          // Away for one turn, or offline for up to 60 batches (some longer than the history).
+          if (rand() < 0.3) {
+            let release!: () => void;
+            const gate = new Promise<void>((resolve) => (release = resolve));
+            victim.offline = {
+              until: batch + 1 + Math.floor(rand() * 60),
+              release,
+              gate,
+            };
+          }
+          apps.forEach((app) => app.broker.disconnect(victim.clientId!));
+        }
+      }
+      // Some disconnects last longer than others: a few turns, or a few milliseconds.
+      await new Promise((resolve) =>
+        rand() < 0.8
+          ? setImmediate(resolve)
+          : setTimeout(resolve, Math.floor(rand() * 15)),
+      );
+    }
+    clients.forEach((c) => c.offline?.release());
+    await Promise.all(sends);
+    const end = await anyApp().broker.broadcast('end', null);
+    // Done when 'end' arrived, or a reset told the client to reload past it.
+    const ended = (c: Client) =>
+      c.seen.some(
+        (e) =>
+          (e.type === 'end' || e.type === 'reset') && e.seq >= seqOf(end.id),
+      );
+    const deadline = Date.now() + 20_000;
+    await until(() => clients.every(ended) || Date.now() > deadline);
+    const stuck = clients.filter((c) => !ended(c));
+    if (stuck.length > 0) {
+      const last = (c: Client) =>
+        JSON.stringify(c.seen.slice(-3)) + ` readyState ${c.source.readyState}`;
+      throw new Error(
+        `seed ${seed}: no 'end' for ${stuck.map((c) => `${c.name} ${last(c)}`).join('; ')}`,
+      );
+    }
+    clients.forEach((c) => c.source.close());
+
+    const problems = clients.flatMap((c) =>
+      check(c, log).map((p) => `client ${c.name}: ${p}`),
+    );
+    const resets = clients.reduce(
+      (n, c) => n + c.seen.filter((s) => s.type === 'reset').length,
+      0,
+    );
+    if (problems.length > 0)
+      throw new Error(`seed ${seed}:\n${problems.slice(0, 20).join('\n')}`);
+    expect(problems).toEqual([]);
+    // The run must have exercised both replays and resets.
+    expect(
+      clients.reduce(
+        (n, c) => n + c.seen.filter((s) => s.type === 'connected').length,
+        0,
+      ),
+    ).toBeGreaterThan(clients.length + 10);
+    expect(resets).toBeGreaterThan(0);
+  }, 120_000);
+}

@@ -30,14 +30,14 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
       );
       const healthy = await t.connect({ sub: 'healthy' });
       await healthy.waitForEvent('connected');
-      await until(() => t.broker.isUserOnline('stalled'));
+      await until(async () => await t.broker.isUserOnline('stalled'));
 
       // Small batches, and the healthy client (on this same event loop) reads
       // each one before the next: only the stalled client falls behind.
       const chunk = 'x'.repeat(4 * 1024);
       let maxPending = 0;
       let published = 0;
-      while (t.broker.isUserOnline('stalled') && published < 20_000) {
+      while ((await t.broker.isUserOnline('stalled')) && published < 20_000) {
         for (let i = 0; i < 8; i++, published++)
           await t.broker.broadcast('tick', { n: published, chunk });
         maxPending = Math.max(
@@ -45,20 +45,20 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
           ...t.broker.getClients().map((c) => c.pendingEvents),
         );
         const expected = published;
-        await until(() => healthy.events.length - 1 >= expected);
+        await until(async () => healthy.events.length - 1 >= expected);
       }
 
-      expect(t.broker.isUserOnline('stalled')).toBe(false);
+      expect(await t.broker.isUserOnline('stalled')).toBe(false);
       expect(maxPending).toBeLessThanOrEqual(16);
       expect(
         disconnects.find((e) => e.client.userId === 'stalled'),
       ).toMatchObject({ reason: 'slow_consumer' });
-      expect(t.broker.getStats().eventsDropped).toBeGreaterThan(0);
+      expect((await t.broker.getStats()).eventsDropped).toBeGreaterThan(0);
       const ticks = await healthy.waitForCount('tick', published);
       expect(ticks.map((e) => JSON.parse(e.data).n)).toEqual([
         ...Array(published).keys(),
       ]);
-      expect(t.broker.isUserOnline('healthy')).toBe(true);
+      expect(await t.broker.isUserOnline('healthy')).toBe(true);
       subscription.unsubscribe();
       stalled.close();
       healthy.close();
@@ -71,9 +71,13 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
         t.token({ sub: 'never' }),
         { paused: true },
       );
-      await until(() => t.broker.isUserOnline('never'));
+      await until(async () => await t.broker.isUserOnline('never'));
       let maxPending = 0;
-      for (let i = 0; i < 2_000 && t.broker.isUserOnline('never'); i++) {
+      for (
+        let i = 0;
+        i < 2_000 && (await t.broker.isUserOnline('never'));
+        i++
+      ) {
         await t.broker.sendToUser('never', 'tick', {
           i,
           pad: 'y'.repeat(8 * 1024),
@@ -86,7 +90,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
         if (i % 50 === 0) await turn();
       }
       expect(maxPending).toBeLessThanOrEqual(16);
-      expect(t.broker.isUserOnline('never')).toBe(false);
+      expect(await t.broker.isUserOnline('never')).toBe(false);
       never.close();
     });
   });
@@ -99,7 +103,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
     afterAll(() => t.close());
 
     it('releases the user, its topics and the client slot when the client goes away', async () => {
-      const before = t.broker.getStats();
+      const before = await t.broker.getStats();
       const clients = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           RawStreamClient.open(
@@ -110,15 +114,19 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
         ),
       );
       await until(
-        () => t.broker.getStats().totalClients === before.totalClients + 20,
+        async () =>
+          (await t.broker.getStats()).totalClients === before.totalClients + 20,
       );
-      expect(t.broker.getStats().totalTopics).toBe(before.totalTopics + 20);
+      expect((await t.broker.getStats()).totalTopics).toBe(
+        before.totalTopics + 20,
+      );
 
       clients.forEach((c) => c.close());
       await until(
-        () => t.broker.getStats().totalClients === before.totalClients,
+        async () =>
+          (await t.broker.getStats()).totalClients === before.totalClients,
       );
-      const after = t.broker.getStats();
+      const after = await t.broker.getStats();
       expect(after.totalUsers).toBe(before.totalUsers);
       expect(after.totalTopics).toBe(before.totalTopics);
     });
@@ -138,7 +146,9 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
           )),
         );
       }
-      await until(() => t.broker.getStats().totalClients === 1_000);
+      await until(
+        async () => (await t.broker.getStats()).totalClients === 1_000,
+      );
 
       const started = performance.now();
       await t.app.close();
@@ -158,7 +168,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
       expect(Math.min(...values)).toBeGreaterThanOrEqual(3_000);
       expect(Math.max(...values)).toBeLessThanOrEqual(8_000);
       expect(new Set(values).size).toBeGreaterThan(100);
-      expect(t.broker.getStats()).toMatchObject({
+      expect(await t.broker.getStats()).toMatchObject({
         isRunning: false,
         totalClients: 0,
       });

@@ -178,7 +178,7 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
       first.waitForEvent('connected'),
       second.waitForEvent('connected'),
     ]);
-    const rejectedBefore = t.broker.getStats().connectionsRejected;
+    const rejectedBefore = (await t.broker.getStats()).connectionsRejected;
 
     const perUser = await get().set(headers('pat'));
     expect(perUser.status).toBe(429);
@@ -195,7 +195,9 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
       statusCode: 503,
       code: 'too_many_connections',
     });
-    expect(t.broker.getStats().connectionsRejected - rejectedBefore).toBe(2);
+    expect(
+      (await t.broker.getStats()).connectionsRejected - rejectedBefore,
+    ).toBe(2);
 
     [first, second, third].forEach((c) => c.close());
   });

@@ -198,15 +198,15 @@ describe.each(WRITERS)(
         t.token({ sub: 'gus' }),
         { paused: true },
       );
-      await until(() => t.broker.isUserOnline('gus'));
+      await until(async () => await t.broker.isUserOnline('gus'));
       const pad = 'p'.repeat(8 * 1_024);
       let published = 0;
-      while (t.broker.isUserOnline('gus') && published < 15_000) {
+      while ((await t.broker.isUserOnline('gus')) && published < 15_000) {
         await t.broker.sendToUser('gus', 'n', { i: published++, pad });
         if (published % 10 === 0)
           await new Promise((resolve) => setImmediate(resolve));
       }
-      expect(t.broker.isUserOnline('gus')).toBe(false);
+      expect(await t.broker.isUserOnline('gus')).toBe(false);
       for (let i = 0; i < 20; i++)
         await t.broker.sendToUser('gus', 'n', { i: published++, pad });
 

@@ -227,7 +227,7 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     const close = await client.waitForEvent('close');
     await client.ended;
     expect(JSON.parse(close.data)).toEqual({ reason: 'token_expired' });
-    expect(t.broker.isUserOnline('kate')).toBe(false);
+    expect(await t.broker.isUserOnline('kate')).toBe(false);
   });
 
   it('reports presence and releases users and topics when streams end', async () => {
@@ -240,16 +240,23 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     const { clientId } = JSON.parse(
       (await client.waitForEvent('connected')).data,
     );
-    expect(t.broker.isUserOnline('leo', { tenantId: 'presence' })).toBe(true);
-    expect(t.broker.isUserOnline('leo')).toBe(false);
-    expect(t.broker.getOnlineUsers({ tenantId: 'presence' })).toEqual(['leo']);
-    const topicsBefore = t.broker.getStats().totalTopics;
+    expect(await t.broker.isUserOnline('leo', { tenantId: 'presence' })).toBe(
+      true,
+    );
+    expect(await t.broker.isUserOnline('leo')).toBe(false);
+    expect(await t.broker.getOnlineUsers({ tenantId: 'presence' })).toEqual([
+      'leo',
+    ]);
+    const topicsBefore = (await t.broker.getStats()).totalTopics;
 
     client.close();
-    await until(() => !t.broker.isUserOnline('leo', { tenantId: 'presence' }));
+    await until(
+      async () =>
+        !(await t.broker.isUserOnline('leo', { tenantId: 'presence' })),
+    );
 
-    expect(t.broker.getOnlineUsers({ tenantId: 'presence' })).toEqual([]);
-    expect(t.broker.getStats().totalTopics).toBe(topicsBefore - 1);
+    expect(await t.broker.getOnlineUsers({ tenantId: 'presence' })).toEqual([]);
+    expect((await t.broker.getStats()).totalTopics).toBe(topicsBefore - 1);
     expect(seen.map((e) => [e.type, e.client.clientId])).toEqual([
       ['connect', clientId],
       ['disconnect', clientId],
@@ -275,7 +282,7 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
   });
 
   it('counts published and delivered messages in stats', async () => {
-    const before = t.broker.getStats();
+    const before = await t.broker.getStats();
     const a = await t.connect({ sub: 'ned' });
     const b = await t.connect({ sub: 'ned' });
     await Promise.all([
@@ -285,7 +292,7 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
     await t.broker.sendToUser('ned', 'counted', 1);
     await Promise.all([a.waitForEvent('counted'), b.waitForEvent('counted')]);
 
-    const after = t.broker.getStats();
+    const after = await t.broker.getStats();
     expect(after.messagesPublished - before.messagesPublished).toBe(1);
     expect(after.eventsDelivered - before.eventsDelivered).toBe(2);
     expect(after.isRunning).toBe(true);

@@ -99,7 +99,6 @@ export class StreamClient {
     return this.response.status;
   }
 
-
   /** Resolves with the first event (from the start) matching `predicate`; rejects if the stream ends first. */
   async waitFor(
     predicate: (e: ReceivedEvent) => boolean,

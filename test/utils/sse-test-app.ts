@@ -103,6 +103,9 @@ export async function startApp(
 }
 
 /** Waits until `condition` holds, checking once per event-loop turn (bounded by Jest's timeout). */
-export async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+): Promise<void> {
+  while (!(await condition()))
+    await new Promise((resolve) => setTimeout(resolve, 5));
 }

@@ -25,6 +25,12 @@ export const SSE_MESSAGES = {
     `event data must be a string or a JSON-serialisable value: ${reason}.`,
   TOPIC_AUTHORIZER_DEFAULT: () =>
     'no topicAuthorizer configured: every authenticated user may subscribe to every topic of its own tenant. Set "topicAuthorizer" to restrict topics.',
+  TRANSPORT_UNAVAILABLE: (reason: string) =>
+    `the Redis transport is unavailable (${reason}); retry later.`,
+  TRANSPORT_START_FAILED: (reason: string) =>
+    `could not start the Redis transport (${reason}). Check transport.url / transport.options and that Redis 7 or newer is reachable.`,
+  REDIS_TOO_OLD: (version: string) =>
+    `Redis ${version} is too old: the transport needs Redis 7 or newer (stream max-deleted-entry-id, XRANGE exclusive ranges).`,
 } as const;
 
 function describe(value: unknown): string {

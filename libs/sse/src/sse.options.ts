@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { RedisOptions } from 'ioredis';
 import type { SseAuthenticator } from './auth/sse-authenticator.interface.js';
 import type { SseTopicAuthorizer } from './auth/sse-topic-authorizer.interface.js';
 import { InvalidSseOptionsError } from './errors/invalid-sse-options.error.js';
@@ -69,6 +70,57 @@ export interface SseHistoryOptions {
   /** Milliseconds a message is kept; at least 1 000. @default 86_400_000 (24 h) */
   ttl?: number;
 }
+
+/** The default: one process, nothing shared. @publicApi */
+export interface SseMemoryTransportOptions {
+  type: 'memory';
+}
+
+/**
+ * Many instances sharing one Redis (7 or newer; a single primary, with or
+ * without Sentinel, not Redis Cluster): every published message gets one
+ * cluster-wide id, is stored in the target's history stream and fanned out
+ * to the instances whose clients need it. See docs/SCALING.md.
+ * @publicApi
+ */
+export interface SseRedisTransportOptions {
+  type: 'redis';
+  /** `redis://[:password@]host:port[/db]` or `rediss://…`. One of `url` and `options` is required. */
+  url?: string;
+  /** ioredis options (host, port, password, tls, sentinels…); used with `url` as overrides. */
+  options?: RedisOptions;
+  /**
+   * Prefix of every key and channel, so that several deployments can share
+   * one Redis. @default 'sse:'
+   */
+  keyPrefix?: string;
+  /**
+   * Milliseconds a command (a publish, a history read, a presence update)
+   * may take before it fails with `transport_unavailable`. @default 2_000
+   */
+  commandTimeout?: number;
+  /**
+   * Milliseconds between canary messages that this instance publishes to
+   * itself; a subscriber that misses one is reconnected. @default 5_000
+   */
+  canaryInterval?: number;
+  /**
+   * Milliseconds after which presence entries (connections, online users,
+   * instance stats) of an instance that stopped refreshing them expire.
+   * They are refreshed every third of it. @default 30_000
+   */
+  presenceTtl?: number;
+}
+
+/** Where messages, history and presence live. @publicApi */
+export type SseTransportOptions =
+  SseMemoryTransportOptions | SseRedisTransportOptions;
+
+/** Redis transport options after defaults. @internal */
+export type ResolvedSseRedisTransportOptions = Required<
+  Omit<SseRedisTransportOptions, 'url' | 'options'>
+> &
+  Pick<SseRedisTransportOptions, 'url' | 'options'>;
 
 /** Which per-connection writer serves `GET /<path>/stream`. */
 export type SseWriter = 'nest' | 'direct';
@@ -161,6 +213,14 @@ export interface SseModuleOptions {
    * @default 5_000
    */
   reconnectJitter?: number;
+  /**
+   * Where messages, history and presence live: `{ type: 'memory' }` (one
+   * process) or `{ type: 'redis', url, keyPrefix }` to run several
+   * instances behind a load balancer. The broker API, the wire format and
+   * the delivery guarantees are the same with both.
+   * @default { type: 'memory' }
+   */
+  transport?: SseTransportOptions;
   /** JWT verification. Required unless `authenticate` is set. */
   auth?: SseAuthOptions;
   /**
@@ -199,12 +259,12 @@ export interface SseModuleOptions {
 export type ResolvedSseOptions = Required<
   Omit<
     SseModuleOptions,
-    'auth' | 'authenticate' | 'topicAuthorizer' | 'history'
+    'auth' | 'authenticate' | 'topicAuthorizer' | 'history' | 'transport'
   >
-> & { history: Required<SseHistoryOptions> } & Pick<
-    SseModuleOptions,
-    'authenticate' | 'topicAuthorizer'
-  > & {
+> & {
+  history: Required<SseHistoryOptions>;
+  transport: SseMemoryTransportOptions | ResolvedSseRedisTransportOptions;
+} & Pick<SseModuleOptions, 'authenticate' | 'topicAuthorizer'> & {
     auth?: SseAuthOptions & { cookieName: string; allowQueryToken: boolean };
   };
 
@@ -225,6 +285,13 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   maxPayloadBytes: 65_536,
   writer: 'direct' as SseWriter,
   history: Object.freeze({ size: 1_000, ttl: 86_400_000 }),
+  transport: Object.freeze({ type: 'memory' }) as SseTransportOptions,
+  redis: Object.freeze({
+    keyPrefix: 'sse:',
+    commandTimeout: 2_000,
+    canaryInterval: 5_000,
+    presenceTtl: 30_000,
+  }),
   maxConnectionAge: 0,
   reconnectJitter: 5_000,
   adminRoutes: false,
@@ -352,6 +419,7 @@ export function resolveSseOptions(
       0,
       600_000,
     ),
+    transport: resolveTransport(options.transport ?? d.transport),
     adminRoutes: boolean(options, 'adminRoutes', d.adminRoutes),
     adminRole: options.adminRole ?? d.adminRole,
     authenticate: options.authenticate,
@@ -443,6 +511,63 @@ function resolveAuth(
     clockTolerance,
     cookieName,
     allowQueryToken: auth.allowQueryToken ?? false,
+  };
+}
+
+function resolveTransport(
+  transport: SseTransportOptions,
+): ResolvedSseOptions['transport'] {
+  const type = (transport as { type?: unknown })?.type;
+  check(
+    'transport.type',
+    type === 'memory' || type === 'redis',
+    "'memory' or 'redis'",
+    type,
+  );
+  if (transport.type === 'memory') return { type: 'memory' };
+  const d = DEFAULT_SSE_OPTIONS.redis;
+  check(
+    'transport.url',
+    (typeof transport.url === 'string' &&
+      /^rediss?:\/\//.test(transport.url)) ||
+      (transport.url === undefined && typeof transport.options === 'object'),
+    'a redis:// or rediss:// URL (or set transport.options)',
+    transport.url === undefined ? undefined : '<url>',
+  );
+  const keyPrefix = transport.keyPrefix ?? d.keyPrefix;
+  check(
+    'transport.keyPrefix',
+    typeof keyPrefix === 'string' &&
+      /^[A-Za-z0-9_.:{}-]{1,64}$/.test(keyPrefix),
+    '1-64 characters of letters, digits and "_ . : - { }"',
+    keyPrefix,
+  );
+  return {
+    type: 'redis',
+    url: transport.url,
+    options: transport.options,
+    keyPrefix,
+    commandTimeout: integer(
+      'transport.commandTimeout',
+      transport.commandTimeout,
+      d.commandTimeout,
+      50,
+      60_000,
+    ),
+    canaryInterval: integer(
+      'transport.canaryInterval',
+      transport.canaryInterval,
+      d.canaryInterval,
+      100,
+      600_000,
+    ),
+    presenceTtl: integer(
+      'transport.presenceTtl',
+      transport.presenceTtl,
+      d.presenceTtl,
+      1_000,
+      3_600_000,
+    ),
   };
 }
 

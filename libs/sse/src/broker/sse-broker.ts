@@ -4,25 +4,28 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnModuleInit,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { map, type Observable, Subject, Subscription } from 'rxjs';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { TopicsDisabledError } from '../errors/topics-disabled.error.js';
+import { TransportUnavailableError } from '../errors/transport-unavailable.error.js';
 import {
   SseConnection,
   type SseConnectionHost,
-  type SseReplayOutcome,
-  type SseResetReason,
 } from '../http/sse-connection.js';
-import { InMemorySseHistory } from '../history/in-memory-sse.history.js';
-import type { SseHistory } from '../history/sse-history.interface.js';
 import { SseHttpException } from '../http/sse-http.exception.js';
 import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
 import { SSE_MESSAGES } from '../sse.messages.js';
 import type { ResolvedSseOptions } from '../sse.options.js';
-import { MessageIdGenerator, parseCursor } from './message-id.generator.js';
+import { MemoryTransport } from '../transport/memory.transport.js';
+import { RedisTransport } from '../transport/redis.transport.js';
+import type {
+  SsePresenceEntry,
+  SseReadOutcome,
+  SseTransport,
+} from '../transport/sse-transport.interface.js';
 import type {
   SseClientInfo,
   SseCloseReason,
@@ -36,7 +39,7 @@ import type {
   SsePublishOptions,
   SseTarget,
 } from './sse-message.interface.js';
-import type { SseStats } from './sse-stats.interface.js';
+import type { SseInstanceStats, SseStats } from './sse-stats.interface.js';
 import {
   assertEventName,
   assertTenantId,
@@ -56,7 +59,9 @@ const SHUTDOWN_GRACE_MS = 500;
  *
  * It keeps an RxJS Subject per user and per topic (per tenant), created on
  * first use and released when its last subscriber leaves. Publishing to a
- * user costs time proportional to that user's connections.
+ * user costs time proportional to that user's connections. With the Redis
+ * transport, messages, ids, history, presence and limits are shared by every
+ * instance; the API is the same.
  *
  * @example
  * ```ts
@@ -71,16 +76,17 @@ const SHUTDOWN_GRACE_MS = 500;
  * @publicApi
  */
 @Injectable()
-export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
+export class SseBroker
+  implements SseConnectionHost, OnModuleInit, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('SseBroker');
-  private readonly users = new SubjectRegistry<SseEnvelope>();
-  private readonly topics = new SubjectRegistry<SseEnvelope>();
-  private readonly broadcasts = new SubjectRegistry<SseEnvelope>();
+  private readonly transport: SseTransport;
+  private readonly users: SubjectRegistry<SseEnvelope>;
+  private readonly topics: SubjectRegistry<SseEnvelope>;
+  private readonly broadcasts: SubjectRegistry<SseEnvelope>;
   private readonly clients = new Map<string, SseConnection>();
   private readonly userConnections = new Map<string, Set<SseConnection>>();
   private readonly connectionEvents = new Subject<SseConnectionEvent>();
-  private readonly ids = new MessageIdGenerator();
-  private readonly history?: SseHistory;
   private readonly startedAt = new Date();
   private running = true;
   private messagesPublished = 0;
@@ -99,11 +105,51 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
   ) {
     this.settings = options;
-    const { history } = options;
-    this.history =
-      history.size > 0
-        ? new InMemorySseHistory(history.size, history.ttl)
-        : undefined;
+    const { history, transport } = options;
+    const listener = {
+      deliver: (envelope: SseEnvelope) => this.dispatch(envelope),
+      resume: () => this.clients.forEach((c) => c.resume()),
+    };
+    this.transport =
+      transport.type === 'redis'
+        ? new RedisTransport(transport, history, listener, () =>
+            this.instanceStats(),
+          )
+        : new MemoryTransport(history, listener);
+    // A Subject's first subscriber subscribes this instance to the target's
+    // messages on the transport; its last one unsubscribes it.
+    const registry = (prefix: string) =>
+      new SubjectRegistry<SseEnvelope>({
+        opened: (key) => this.transport.watch(prefix + key),
+        released: (key) => this.transport.unwatch(prefix + key),
+      });
+    this.users = registry('u');
+    this.topics = registry('t');
+    this.broadcasts = registry('b');
+    this.readiness$ = this.transport.readiness$;
+  }
+
+  /** This instance's id (unique per process start; `getStats().instances` lists every live one). */
+  get instanceId(): string {
+    return this.transport.instanceId;
+  }
+
+  /**
+   * Whether this instance can publish and receive right now. Always true with
+   * the memory transport; with Redis, false while Redis is unreachable or the
+   * subscriber connection is being re-established. Wire it to your readiness
+   * probe.
+   */
+  isReady(): boolean {
+    return this.transport.ready && this.running;
+  }
+
+  /** Emits the readiness each time it changes (starting with the current value). */
+  readonly readiness$: Observable<boolean>;
+
+  /** Connects the transport; with Redis, start-up fails when it cannot be reached. */
+  async onModuleInit(): Promise<void> {
+    await this.transport.start();
   }
 
   /** Sends an event to every stream of one user (in `opts.tenantId`). */
@@ -153,7 +199,10 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     );
   }
 
-  /** Sends an event to one stream. A client that is gone receives nothing; the message is still returned. */
+  /**
+   * Sends an event to one stream, on whichever instance it is. A client that
+   * is gone receives nothing; the message is still returned.
+   */
   async sendToClient<T>(
     clientId: string,
     event: string,
@@ -163,7 +212,12 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     return this.publish({ type: 'client', clientId, tenantId }, event, data);
   }
 
-  /** The messages sent to one user from now on, for in-process consumers and your own `@Sse()` routes. */
+  /**
+   * The messages sent to one user from now on, for in-process consumers and
+   * your own `@Sse()` routes. With Redis, "now" is once this instance's
+   * subscription to the user is confirmed (a few milliseconds); after a Redis
+   * outage these observers are not replayed what they missed.
+   */
   userStream(
     userId: string,
     opts: SsePublishOptions = {},
@@ -209,82 +263,56 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     assertTenantId(target.tenantId);
     if (target.type === 'user') assertUserId(target.userId);
     if (target.type === 'topic') assertTopic(target.topic);
-    let afterSeq = 0;
-    if (afterId !== undefined) {
-      const cursor = this.checkCursor(afterId);
-      if (typeof cursor === 'string')
-        return { messages: [], complete: false, reason: cursor };
-      afterSeq = cursor;
-    }
-    if (!this.history) {
-      const complete = afterId === undefined || afterSeq === this.ids.head;
-      return {
-        messages: [],
-        complete,
-        ...(!complete && { reason: 'history_gap' as const }),
-      };
-    }
-    const read = await this.history.read([historyKey(target)], afterSeq);
-    if (afterId !== undefined && !read.complete)
-      return { messages: [], complete: false, reason: 'history_gap' };
-    return { messages: read.envelopes.map((e) => e.message), complete: true };
+    const read = await this.transport.read([historyKey(target)], afterId);
+    return 'reset' in read
+      ? { messages: [], complete: false, reason: read.reset }
+      : { messages: read.envelopes.map((e) => e.message), complete: true };
   }
 
   /** @internal */
-  get headSeq(): number {
-    return this.ids.head;
+  replay(connection: SseConnection, cursor: string): Promise<SseReadOutcome> {
+    return this.transport.read(targetKeys(connection), cursor);
   }
 
-  /** @internal */
-  formatId(seq: number): string {
-    return this.ids.format(seq);
-  }
-
-  /** @internal */
-  async replay(
-    connection: SseConnection,
-    cursorValue: string,
-  ): Promise<SseReplayOutcome> {
-    const cursor = this.checkCursor(cursorValue);
-    if (typeof cursor === 'string') return { reset: cursor };
-    if (!this.history) {
-      return cursor === this.ids.head
-        ? { envelopes: [] }
-        : { reset: 'history_gap' };
-    }
-    const { tenantId, userId, topics } = connection;
-    const keys = [
-      historyKey({ type: 'user', userId, tenantId }),
-      historyKey({ type: 'broadcast', tenantId }),
-      ...topics.map((topic) => historyKey({ type: 'topic', topic, tenantId })),
-    ];
-    const read = await this.history.read(keys, cursor);
-    return read.complete
-      ? { envelopes: read.envelopes }
-      : { reset: 'history_gap' };
-  }
-
-  getStats(): SseStats {
+  /** Totals over every instance (just this one with the memory transport), and each instance's figures. */
+  async getStats(): Promise<SseStats> {
+    const local = this.instanceStats();
+    const { instances, totalUsers } = this.transport.cluster
+      ? await this.transport.cluster.instances(local)
+      : { instances: [local], totalUsers: local.totalUsers };
+    const sum = (field: keyof SseInstanceStats) =>
+      instances.reduce((total, s) => total + (s[field] as number), 0);
     return {
-      totalClients: this.clients.size,
-      totalUsers: this.userConnections.size,
-      totalTopics: this.topics.size,
+      transport: this.transport.kind,
+      ready: this.isReady(),
+      instanceId: local.instanceId,
+      totalClients: sum('totalClients'),
+      totalUsers,
+      totalTopics: sum('totalTopics'),
       isRunning: this.running,
-      messagesPublished: this.messagesPublished,
-      eventsDelivered: this.eventsDelivered,
-      eventsDropped: this.eventsDropped,
-      connectionsRejected: this.connectionsRejected,
+      messagesPublished: sum('messagesPublished'),
+      eventsDelivered: sum('eventsDelivered'),
+      eventsDropped: sum('eventsDropped'),
+      connectionsRejected: sum('connectionsRejected'),
       startedAt: this.startedAt,
+      instances,
     };
   }
 
-  /** Whether the user has an open stream on this instance. */
-  isUserOnline(userId: string, opts: SsePublishOptions = {}): boolean {
+  /** Whether the user has an open stream on any instance. */
+  async isUserOnline(
+    userId: string,
+    opts: SsePublishOptions = {},
+  ): Promise<boolean> {
+    const { cluster } = this.transport;
+    if (cluster) return cluster.isUserOnline(userId, opts.tenantId);
     return this.userConnections.has(scopedKey(opts.tenantId, userId));
   }
 
-  /** Ids of the users of one tenant with an open stream on this instance. */
-  getOnlineUsers(opts: SsePublishOptions = {}): string[] {
+  /** Ids of the users of one tenant with an open stream on any instance. */
+  async getOnlineUsers(opts: SsePublishOptions = {}): Promise<string[]> {
+    const { cluster } = this.transport;
+    if (cluster) return cluster.onlineUsers(opts.tenantId);
     const online: string[] = [];
     for (const connections of this.userConnections.values()) {
       const first = connections.values().next().value as SseConnection;
@@ -293,23 +321,24 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     return online;
   }
 
-  /** Snapshots of the open streams. */
+  /** Snapshots of the open streams of this instance. */
   getClients(): SseClientInfo[] {
     return [...this.clients.values()]
       .filter((c) => c.isOpen)
       .map((c) => c.info());
   }
 
-  /** The open stream with this id, if any. */
+  /** The open stream with this id on this instance, if any. */
   getClient(clientId: string): SseClientInfo | undefined {
     const connection = this.clients.get(clientId);
     return connection?.isOpen ? connection.info() : undefined;
   }
 
   /**
-   * Closes one stream with `event: close {reason: 'disconnected'}`. Returns
-   * false when no such stream is open. A browser EventSource reconnects by
-   * itself: revoke the user's credentials too to keep it out.
+   * Closes one stream of this instance with `event: close {reason:
+   * 'disconnected'}`. Returns false when no such stream is open here. A
+   * browser EventSource reconnects by itself: revoke the user's credentials
+   * too to keep it out.
    */
   disconnect(clientId: string): boolean {
     const connection = this.clients.get(clientId);
@@ -318,7 +347,7 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     return true;
   }
 
-  /** Closes every stream of one user; returns how many were closed. */
+  /** Closes every stream of one user on this instance; returns how many were closed. */
   disconnectUser(userId: string, opts: SsePublishOptions = {}): number {
     const connections = this.userConnections.get(
       scopedKey(opts.tenantId, userId),
@@ -331,18 +360,20 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
 
   /**
    * Accepts a stream request, reserving its slot against the limits, or
-   * refuses it (503 when the instance is full or shutting down, 429 when the
-   * user is at its cap).
+   * refuses it (503 when the instance is full, shutting down or cannot reach
+   * its transport, 429 when the user is at its cap, on any instance). The
+   * connection is subscribed to its targets before it is returned.
    * @internal
    */
-  admit(
+  async admit(
     identity: SseIdentity,
     topics: readonly string[],
     request: IncomingMessage,
     response: ServerResponse,
     cursor?: string,
-  ): SseConnection {
+  ): Promise<SseConnection> {
     const { maxConnections, maxConnectionsPerUser } = this.options;
+    const { cluster } = this.transport;
     const userKey = scopedKey(identity.tenantId, identity.userId);
     if (!this.running) {
       throw this.reject(
@@ -362,14 +393,11 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
       maxConnectionsPerUser > 0 &&
       (this.userConnections.get(userKey)?.size ?? 0) >= maxConnectionsPerUser
     ) {
-      throw this.reject(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'too_many_user_connections',
-        `At most ${maxConnectionsPerUser} streams per user are allowed; close another tab or window first.`,
-      );
+      throw this.userCapReached();
     }
+    if (cluster && !this.transport.ready) throw this.unavailable();
     const connection = new SseConnection(
-      randomUUID(),
+      this.transport.newClientId(),
       identity,
       topics,
       request,
@@ -377,17 +405,37 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
       this,
       cursor,
     );
+    // The slot is taken synchronously, so concurrent requests see it.
     this.clients.set(connection.id, connection);
     let forUser = this.userConnections.get(userKey);
     if (!forUser) this.userConnections.set(userKey, (forUser = new Set()));
     forUser.add(connection);
+    try {
+      if (cluster) {
+        const entry = presenceEntry(connection);
+        if (!(await cluster.reserve(entry, maxConnectionsPerUser))) {
+          this.forget(connection);
+          throw this.userCapReached();
+        }
+        // Left while the slot was being reserved: closed() already ran.
+        if (!this.clients.has(connection.id)) cluster.release(entry);
+      }
+      connection.hold(this.subscribeTargets(connection));
+      connection.prepare(await this.transport.settle(targetKeys(connection)));
+    } catch (err) {
+      connection.close('client_closed');
+      if (err instanceof TransportUnavailableError) {
+        this.logger.warn(`stream refused: ${err.message}`);
+        throw this.unavailable();
+      }
+      throw err;
+    }
     // The client may have left while the request was being checked.
     if (request.socket?.destroyed) connection.close('client_closed');
     return connection;
   }
 
-  /** @internal */
-  subscribeTargets(connection: SseConnection): Subscription {
+  private subscribeTargets(connection: SseConnection): Subscription {
     const { tenantId } = connection;
     const sources = [
       this.users.observe(scopedKey(tenantId, connection.userId)),
@@ -413,11 +461,8 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     reason: SseCloseReason,
     dropped: number,
   ): void {
-    if (!this.clients.delete(connection.id)) return;
-    const userKey = scopedKey(connection.tenantId, connection.userId);
-    const forUser = this.userConnections.get(userKey);
-    forUser?.delete(connection);
-    if (forUser?.size === 0) this.userConnections.delete(userKey);
+    if (!this.forget(connection)) return;
+    this.transport.cluster?.release(presenceEntry(connection));
     this.eventsDropped += dropped;
     if (reason === 'slow_consumer') {
       this.logger.warn(
@@ -461,27 +506,31 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     this.topics.completeAll();
     this.broadcasts.completeAll();
     this.connectionEvents.complete();
-    this.history?.close();
+    await this.transport.close();
   }
 
-  /** Validates and serialises once, assigns the id, then hands the message to its recipients. */
-  private publish<T>(target: SseTarget, event: string, data: T): SseMessage<T> {
+  /**
+   * Validates and serialises once, then the transport assigns the id, stores
+   * the message in its target's history and hands it to the recipients.
+   */
+  private async publish<T>(
+    target: SseTarget,
+    event: string,
+    data: T,
+  ): Promise<SseMessage<T>> {
     assertEventName(event);
     const json = serializeData(data, this.options.maxPayloadBytes);
-    const { id, seq } = this.ids.next();
-    const message: SseMessage<T> = {
-      id,
+    const createdAt = new Date();
+    const { id } = await this.transport.publish({
+      target,
+      key: target.type === 'client' ? undefined : historyKey(target),
       event,
       data,
-      target,
-      createdAt: new Date(),
-    };
-    const envelope = new SseEnvelope(message, json, seq);
+      json,
+      createdAt,
+    });
     this.messagesPublished++;
-    if (target.type !== 'client')
-      this.history?.append(historyKey(target), envelope);
-    this.dispatch(envelope);
-    return message;
+    return { id, event, data, target, createdAt };
   }
 
   /** Delivers a message to the local streams of its target. */
@@ -503,16 +552,47 @@ export class SseBroker implements SseConnectionHost, BeforeApplicationShutdown {
     }
   }
 
-  /** The sequence of a cursor this broker issued, or why it cannot be used. */
-  private checkCursor(value: string): number | SseResetReason {
-    const cursor = parseCursor(value);
-    if (
-      !cursor ||
-      cursor.epoch !== this.ids.epoch ||
-      cursor.seq > this.ids.head
-    )
-      return 'unknown_cursor';
-    return cursor.seq;
+  private instanceStats(): SseInstanceStats {
+    return {
+      instanceId: this.transport.instanceId,
+      totalClients: this.clients.size,
+      totalUsers: this.userConnections.size,
+      totalTopics: this.topics.size,
+      isRunning: this.running,
+      messagesPublished: this.messagesPublished,
+      eventsDelivered: this.eventsDelivered,
+      eventsDropped: this.eventsDropped,
+      connectionsRejected: this.connectionsRejected,
+      startedAt: this.startedAt,
+      updatedAt: new Date(),
+    };
+  }
+
+  /** Removes a connection from this instance's maps; false if it was not there. */
+  private forget(connection: SseConnection): boolean {
+    if (!this.clients.delete(connection.id)) return false;
+    const userKey = scopedKey(connection.tenantId, connection.userId);
+    const forUser = this.userConnections.get(userKey);
+    forUser?.delete(connection);
+    if (forUser?.size === 0) this.userConnections.delete(userKey);
+    return true;
+  }
+
+  private userCapReached(): SseHttpException {
+    const max = this.options.maxConnectionsPerUser;
+    return this.reject(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'too_many_user_connections',
+      `At most ${max} streams per user are allowed; close another tab or window first.`,
+    );
+  }
+
+  private unavailable(): SseHttpException {
+    return new SseHttpException(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'transport_unavailable',
+      'The server cannot reach its message transport; retry later.',
+    );
   }
 
   private assertTopicsEnabled(): void {
@@ -538,7 +618,22 @@ function responseEnded(response: ServerResponse): Promise<void> {
   });
 }
 
-/** Key of a target's history: its type, then its tenant-scoped name. */
+/** Keys of everything a connection receives: its user, its tenant's broadcast, its topics. */
+function targetKeys(connection: SseConnection): string[] {
+  const { tenantId, userId, topics } = connection;
+  return [
+    historyKey({ type: 'user', userId, tenantId }),
+    historyKey({ type: 'broadcast', tenantId }),
+    ...topics.map((topic) => historyKey({ type: 'topic', topic, tenantId })),
+  ];
+}
+
+function presenceEntry(connection: SseConnection): SsePresenceEntry {
+  const { id: clientId, userId, tenantId } = connection;
+  return { clientId, userId, tenantId };
+}
+
+/** Key of a target's history (and channel): its type, then its tenant-scoped name. */
 function historyKey(target: SseHistoryTarget | SseTarget): string {
   switch (target.type) {
     case 'user':

@@ -9,6 +9,14 @@ import { Observable, Subject } from 'rxjs';
 export class SubjectRegistry<T> {
   private readonly subjects = new Map<string, Subject<T>>();
 
+  constructor(
+    /** Told when a key gets its first subscriber and when it loses its last. */
+    private readonly hooks?: {
+      opened(key: string): void;
+      released(key: string): void;
+    },
+  ) {}
+
   /** Keys with at least one subscriber. */
   get size(): number {
     return this.subjects.size;
@@ -29,6 +37,7 @@ export class SubjectRegistry<T> {
       if (!subject) {
         subject = new Subject<T>();
         this.subjects.set(key, subject);
+        this.hooks?.opened(key);
       }
       const subscription = subject.subscribe(subscriber);
       const owned = subject;
@@ -36,6 +45,7 @@ export class SubjectRegistry<T> {
         subscription.unsubscribe();
         if (!owned.observed && this.subjects.get(key) === owned) {
           this.subjects.delete(key);
+          this.hooks?.released(key);
         }
       };
     });
@@ -43,8 +53,10 @@ export class SubjectRegistry<T> {
 
   /** Completes every Subject (their subscribers complete) and forgets them. */
   completeAll(): void {
+    const keys = [...this.subjects.keys()];
     const subjects = [...this.subjects.values()];
     this.subjects.clear();
+    keys.forEach((key) => this.hooks?.released(key));
     subjects.forEach((subject) => subject.complete());
   }
 }

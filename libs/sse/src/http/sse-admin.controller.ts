@@ -52,15 +52,19 @@ export class SseAdminController {
   }
 
   /** `GET /<path>/stats`. */
-  stats(): SseStats {
+  stats(): Promise<SseStats> {
     return this.broker.getStats();
   }
 
   /** `GET /<path>/online` → `{ userIds }` of the caller's tenant. */
-  online(@SseUser() admin: SseIdentity): { userIds: string[] } {
-    return {
-      userIds: this.broker.getOnlineUsers({ tenantId: admin.tenantId }),
-    };
+  async online(@SseUser() admin: SseIdentity): Promise<{ userIds: string[] }> {
+    try {
+      return {
+        userIds: await this.broker.getOnlineUsers({ tenantId: admin.tenantId }),
+      };
+    } catch (err) {
+      throw err instanceof SseError ? sseErrorToHttp(err) : err;
+    }
   }
 
   /** `DELETE /<path>/clients/:id` → 204, or 404 for a client unknown in the caller's tenant. */

@@ -1,14 +1,13 @@
 import { jest } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Subscription } from 'rxjs';
 import type { SseCloseReason } from '../broker/sse-client-info.interface.js';
 import { SseEnvelope } from '../broker/sse-envelope.js';
-import {
-  SseConnection,
-  type SseConnectionHost,
-  type SseReplayOutcome,
-} from './sse-connection.js';
+import type {
+  SsePosition,
+  SseReadOutcome,
+} from '../transport/sse-transport.interface.js';
+import { SseConnection, type SseConnectionHost } from './sse-connection.js';
 import { controlEvent, type SseWireEvent } from './sse-frame.util.js';
 import type { SseSink } from './sse-sink.interface.js';
 
@@ -38,6 +37,10 @@ class FakeSink implements SseSink {
   }
 }
 
+function position(seq: number): SsePosition {
+  return { seq, id: `ep-${seq}` };
+}
+
 function message(seq: number): SseEnvelope {
   return new SseEnvelope(
     {
@@ -61,17 +64,12 @@ class FakeHost implements SseConnectionHost {
     maxConnectionAge: 0,
     reconnectJitter: 0,
   };
-  headSeq = 0;
   closes: Array<{ reason: SseCloseReason; dropped: number }> = [];
   deliveredCount = 0;
-  replayOutcome?: Promise<SseReplayOutcome>;
-  formatId(seq: number): string {
-    return `ep-${seq}`;
-  }
-  subscribeTargets(): Subscription {
-    return new Subscription();
-  }
-  replay(): Promise<SseReplayOutcome> {
+  replayOutcome?: Promise<SseReadOutcome>;
+  replayCursors: string[] = [];
+  replay(_: SseConnection, cursor: string): Promise<SseReadOutcome> {
+    this.replayCursors.push(cursor);
     return this.replayOutcome!;
   }
   opened(): void {}
@@ -88,7 +86,9 @@ function setup(
     expiresAt?: number;
     cursor?: string;
     settings?: Partial<FakeHost['settings']>;
-    replay?: Promise<SseReplayOutcome>;
+    replay?: Promise<SseReadOutcome>;
+    /** Head at which the subscription was confirmed. */
+    head?: number;
   } = {},
 ) {
   const host = new FakeHost();
@@ -111,7 +111,10 @@ function setup(
     sink,
     response,
     host,
-    attach: () => connection.attach(() => sink),
+    attach: () => {
+      connection.prepare(position(options.head ?? 0));
+      connection.attach(() => sink);
+    },
   };
 }
 
@@ -144,11 +147,35 @@ describe('SseConnection', () => {
     expect(sink.events()).toEqual(['connected', 'heartbeat', 'heartbeat']);
   });
 
-  it('starts a client without a cursor at the current head', () => {
-    const { sink, attach, host } = setup();
-    host.headSeq = 41;
+  it('starts a client without a cursor at the head its subscription was confirmed at', () => {
+    const { sink, attach } = setup({ head: 41 });
     attach();
     expect(sink.written[0]).toMatchObject({ event: 'connected', id: 'ep-41' });
+  });
+
+  it('holds messages that arrive before the stream opens, then sends those after its head', () => {
+    const { connection, sink, attach } = setup({
+      head: 5,
+      settings: { clientBufferSize: 10 },
+    });
+    // In flight while the subscription was being confirmed: 4 and 5 are
+    // older than the head, 6 is not.
+    [4, 5, 6].forEach((n) => connection.deliver(message(n)));
+    expect(sink.written).toEqual([]);
+    attach();
+    connection.deliver(message(7));
+    expect(sink.events()[0]).toBe('connected');
+    expect(sink.messageSeqs()).toEqual([6, 7]);
+  });
+
+  it('drops a connection that held more than clientBufferSize before opening, without a sink', () => {
+    const { connection, response, host } = setup();
+    [1, 2, 3, 4].forEach((n) => connection.deliver(message(n)));
+    expect(host.closes).toEqual([{ reason: 'slow_consumer', dropped: 4 }]);
+    const createSink = jest.fn<() => SseSink>();
+    connection.attach(createSink);
+    expect(createSink).not.toHaveBeenCalled();
+    expect(response.destroyed).toBe(true);
   });
 
   it('gives control events the id of the last delivered message', () => {
@@ -295,26 +322,26 @@ describe('SseConnection', () => {
 
 describe('SseConnection replay', () => {
   function deferred() {
-    let resolve!: (outcome: SseReplayOutcome) => void;
-    const promise = new Promise<SseReplayOutcome>((r) => (resolve = r));
+    let resolve!: (outcome: SseReadOutcome) => void;
+    const promise = new Promise<SseReadOutcome>((r) => (resolve = r));
     return { promise, resolve };
   }
 
   it('sends the replay, then what was published while it was read, each message once and in order', async () => {
     const replay = deferred();
-    const { connection, sink, attach, host } = setup({
+    const { connection, sink, attach } = setup({
       cursor: 'ep-2',
       replay: replay.promise,
       settings: { clientBufferSize: 10 },
+      head: 4,
     });
-    host.headSeq = 4;
     attach();
     // Published while the history is being read: 5 is new; 4 also made it into the read.
     connection.deliver(message(4));
     connection.deliver(message(5));
     expect(sink.messageSeqs()).toEqual([]);
 
-    replay.resolve({ envelopes: [message(3), message(4)] });
+    replay.resolve({ envelopes: [message(3), message(4)], head: position(4) });
     await replay.promise;
     await Promise.resolve();
     connection.deliver(message(6));
@@ -323,17 +350,18 @@ describe('SseConnection replay', () => {
     expect(sink.written[0]).toMatchObject({ event: 'connected', id: 'ep-2' });
   });
 
-  it('sends reset with the cursor and moves the client to the head seen when it subscribed', async () => {
+  it('sends reset with the cursor and moves the client to the head the read saw', async () => {
     const replay = deferred();
-    const { connection, sink, attach, host } = setup({
+    const { connection, sink, attach } = setup({
       cursor: 'garbage\nid',
       replay: replay.promise,
       settings: { clientBufferSize: 10 },
+      head: 8,
     });
-    host.headSeq = 9;
     attach();
+    connection.deliver(message(9));
     connection.deliver(message(10));
-    replay.resolve({ reset: 'unknown_cursor' });
+    replay.resolve({ reset: 'unknown_cursor', head: position(9) });
     await replay.promise;
     await Promise.resolve();
 
@@ -353,13 +381,58 @@ describe('SseConnection replay', () => {
     const { sink, attach } = setup({
       cursor: 'ep-1',
       replay: Promise.reject(new Error('redis down')),
+      head: 3,
     });
     attach();
     await new Promise((resolve) => setImmediate(resolve));
     expect(sink.events()).toEqual(['connected', 'reset']);
+    expect(sink.written[1].id).toBe('ep-3');
     expect(JSON.parse(sink.written[1].data)).toMatchObject({
       reason: 'history_gap',
     });
+  });
+
+  it('resumes from its last accepted message, behind what is still queued, without duplicates', async () => {
+    const replay = deferred();
+    const { connection, sink, response, host } = opened({
+      replay: replay.promise,
+      settings: { clientBufferSize: 10 },
+    });
+    connection.deliver(message(1));
+    sink.backpressured = true;
+    connection.deliver(message(2));
+    connection.resume();
+    expect(host.replayCursors).toEqual(['ep-2']);
+    // Live while the history is read: 5 is also in the read, 6 is not.
+    connection.deliver(message(5));
+    connection.deliver(message(6));
+    replay.resolve({
+      envelopes: [message(3), message(4), message(5)],
+      head: position(5),
+    });
+    await replay.promise;
+    await Promise.resolve();
+    expect(sink.messageSeqs()).toEqual([1]);
+    sink.backpressured = false;
+    response.emit('drain');
+    expect(sink.messageSeqs()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('on a resume it cannot complete, sends reset in place of what was queued', async () => {
+    const { connection, sink, response } = opened({
+      replay: Promise.resolve({ reset: 'history_gap', head: position(9) }),
+      settings: { clientBufferSize: 10 },
+    });
+    sink.backpressured = true;
+    connection.deliver(message(1));
+    connection.resume();
+    await new Promise((resolve) => setImmediate(resolve));
+    connection.deliver(message(10));
+    sink.backpressured = false;
+    response.emit('drain');
+    expect(sink.events()).toEqual(['connected', 'reset', 'tick']);
+    expect(sink.written[1].id).toBe('ep-9');
+    expect(sink.messageSeqs()).toEqual([10]);
   });
 });
 

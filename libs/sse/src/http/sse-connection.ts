@@ -5,7 +5,10 @@ import type {
   SseClientInfo,
   SseCloseReason,
 } from '../broker/sse-client-info.interface.js';
-import type { SseEnvelope } from '../broker/sse-envelope.js';
+import type {
+  SsePosition,
+  SseReadOutcome,
+} from '../transport/sse-transport.interface.js';
 import {
   controlEvent,
   isWellFormedEventId,
@@ -15,10 +18,6 @@ import type { SseSink } from './sse-sink.interface.js';
 
 /** Why a cursor could not be honoured. @publicApi */
 export type SseResetReason = 'unknown_cursor' | 'history_gap';
-
-/** What a replay produced: the missed messages, or a reset. @internal */
-export type SseReplayOutcome =
-  { envelopes: SseEnvelope[] } | { reset: SseResetReason };
 
 /** What a connection needs from the broker that owns it. @internal */
 export interface SseConnectionHost {
@@ -30,13 +29,8 @@ export interface SseConnectionHost {
     maxConnectionAge: number;
     reconnectJitter: number;
   };
-  /** Sequence of the newest message published so far. */
-  readonly headSeq: number;
-  formatId(seq: number): string;
-  /** Subscribes the connection to its user, topics and tenant broadcast. */
-  subscribeTargets(connection: SseConnection): Subscription;
   /** The retained messages after `cursor` for this connection's targets, or why not. */
-  replay(connection: SseConnection, cursor: string): Promise<SseReplayOutcome>;
+  replay(connection: SseConnection, cursor: string): Promise<SseReadOutcome>;
   opened(connection: SseConnection): void;
   closed(
     connection: SseConnection,
@@ -68,8 +62,11 @@ const STALLED_CUT_MS = 2_000;
  * {@link SseSink}.
  *
  * Lifecycle: created by `SseBroker.admit()` when the request is accepted
- * (its slot counts against the limits from then on), `attach()` once the
- * response can be written, `close(reason)` exactly once.
+ * (its slot counts against the limits from then on), subscribed (`hold`) and
+ * positioned (`prepare`) there, `attach()` once the response can be written,
+ * `close(reason)` exactly once. Messages that arrive before the stream is
+ * open, or while a replay is read, are held and then de-duplicated by
+ * sequence, so none is lost or sent twice.
  * @internal
  */
 export class SseConnection {
@@ -84,9 +81,12 @@ export class SseConnection {
   private expiryTimer?: NodeJS.Timeout;
   /** Last time the socket took data; a stream stuck longer than clientTimeout is dead. */
   private lastProgressAt = Date.now();
-  /** Id and sequence of the last message written; control events repeat the id. */
+  /** Id of the last message written; control events repeat it. */
   private lastId: string;
-  private lastSeq = 0;
+  /** The last message accepted (written or queued): for de-duplication and resuming. */
+  private accepted: SsePosition = { seq: 0, id: '' };
+  /** Where the stream starts: every later message comes through the subscription. */
+  private start?: SsePosition;
   private readonly expiresAt?: number;
 
   constructor(
@@ -118,23 +118,38 @@ export class SseConnection {
     return this.state === 'open' || this.state === 'replaying';
   }
 
+  /** Takes the subscription to the connection's targets (dropped at once if already closed). */
+  hold(subscription: Subscription): void {
+    if (this.state === 'closed') subscription.unsubscribe();
+    else this.subscription = subscription;
+  }
+
+  /** Records the head at which the subscription was confirmed. */
+  prepare(start: SsePosition): void {
+    this.start = start;
+  }
+
   /**
    * Starts the stream: `retry` + `connected`; then, with a cursor, the missed
    * messages (or a `reset`); then live messages. The sink is only created if
    * the client is still there.
    */
   attach(createSink: () => SseSink): void {
+    if (this.state === 'closed') {
+      // Dropped before it could start (e.g. held too much): the client
+      // reconnects with its Last-Event-ID.
+      this.response.destroy();
+      return;
+    }
     if (this.state !== 'pending') return;
     const sink = (this.sink = createSink());
-    this.state = this.cursor === undefined ? 'open' : 'replaying';
-    // Subscribed before the history is read: what is published meanwhile is
-    // held, then sent after the replay without duplicates (by sequence).
-    const headSeq = this.host.headSeq;
+    const start = this.start!;
     if (this.cursor === undefined) {
       // A fresh client starts with the current position as its cursor, so a
       // reconnect before its first message still replays what it missed.
-      this.lastSeq = headSeq;
-      this.lastId = this.host.formatId(headSeq);
+      this.accepted = start;
+      this.lastId = start.id;
+      this.state = 'open';
     }
     const { retry, heartbeatInterval, maxConnectionAge } = this.host.settings;
     sink.write(
@@ -154,34 +169,29 @@ export class SseConnection {
     if (maxConnectionAge > 0)
       this.after(maxConnectionAge, () => this.close('max_age'));
     this.response.on('drain', () => this.flush());
-    this.subscription = this.host.subscribeTargets(this);
     this.host.opened(this);
-    if (this.cursor !== undefined) {
-      this.host.replay(this, this.cursor).then(
-        (outcome) => this.endReplay(outcome, headSeq),
-        () => this.endReplay({ reset: 'history_gap' }, headSeq),
-      );
-    }
+    if (this.cursor !== undefined) this.replayFrom(this.cursor, start);
+    else this.release();
     this.armExpiry();
   }
 
   /** Queues or writes one event; a client with a full queue is disconnected. */
   deliver(event: SseWireEvent): void {
-    if (this.state === 'replaying') {
+    if (this.state === 'pending' || this.state === 'replaying') {
       if (this.held.length < this.host.settings.clientBufferSize)
         this.held.push(event);
       else this.close('slow_consumer', 1);
       return;
     }
-    if (this.state !== 'open') return;
-    if (event.seq !== undefined && event.seq <= this.lastSeq) return;
-    if (this.queue.length === 0 && !this.sink!.backpressured) {
-      this.write(event);
-    } else if (this.queue.length < this.host.settings.clientBufferSize) {
-      this.queue.push(event);
-    } else {
-      this.close('slow_consumer', 1);
-    }
+    if (this.state === 'open') this.accept(event, false);
+  }
+
+  /**
+   * Fetches what this stream may have missed since its last message (the
+   * instance's subscription was interrupted) and sends it, or a `reset`.
+   */
+  resume(): void {
+    if (this.state === 'open') this.replayFrom(this.accepted.id, this.accepted);
   }
 
   /**
@@ -226,38 +236,71 @@ export class SseConnection {
     };
   }
 
+  /** Holds live messages while the history after `cursor` is read; `fallback` positions a reset if the read fails. */
+  private replayFrom(cursor: string, fallback: SsePosition): void {
+    this.state = 'replaying';
+    this.host.replay(this, cursor).then(
+      (outcome) => this.endReplay(outcome, cursor),
+      () => this.endReplay({ reset: 'history_gap', head: fallback }, cursor),
+    );
+  }
+
   /**
    * Sends the replay (or the reset), then what was held meanwhile. Replayed
-   * messages are written without waiting for the socket: they are already in
-   * memory (the history), so writing them costs no more than holding them.
+   * messages are not bounded by the queue: they are already retained by the
+   * history, so sending them costs no more than holding them.
    */
-  private endReplay(outcome: SseReplayOutcome, headSeq: number): void {
+  private endReplay(outcome: SseReadOutcome, cursor: string): void {
     if (this.state !== 'replaying') return;
     this.state = 'open';
     if ('reset' in outcome) {
-      // The client is told to reload; from here on, its cursor is "now".
-      this.lastSeq = headSeq;
-      this.lastId = this.host.formatId(headSeq);
+      // The client is told to reload; from here on, its cursor is "now", and
+      // what was queued before it is superseded by the reload.
+      this.accepted = outcome.head;
+      this.lastId = outcome.head.id;
+      this.queue = [];
       this.sink!.write(
         controlEvent('reset', this.lastId, {
           recovered: false,
           reason: outcome.reset,
-          cursor: (this.cursor ?? '').slice(0, 128),
+          cursor: cursor.slice(0, 128),
         }),
       );
     } else {
-      outcome.envelopes.forEach((envelope) => this.write(envelope));
+      outcome.envelopes.forEach((envelope) => this.accept(envelope, true));
     }
+    this.release();
+  }
+
+  /** Sends what was held while the stream was starting or replaying. */
+  private release(): void {
     const held = this.held;
     this.held = [];
     held.forEach((event) => this.deliver(event));
+  }
+
+  /** Writes or queues a message newer than the last accepted one. */
+  private accept(event: SseWireEvent, unbounded: boolean): void {
+    if (event.seq !== undefined) {
+      if (event.seq <= this.accepted.seq) return;
+      this.accepted = { seq: event.seq, id: event.id };
+    }
+    if (this.queue.length === 0 && !this.sink!.backpressured) {
+      this.write(event);
+    } else if (
+      unbounded ||
+      this.queue.length < this.host.settings.clientBufferSize
+    ) {
+      this.queue.push(event);
+    } else {
+      this.close('slow_consumer', 1);
+    }
   }
 
   private write(event: SseWireEvent): void {
     this.sink!.write(event);
     if (event.isMessage) {
       this.lastId = event.id;
-      this.lastSeq = event.seq ?? this.lastSeq;
       this.host.delivered();
     }
   }

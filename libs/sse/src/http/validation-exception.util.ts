@@ -24,8 +24,19 @@ export function validationException(
   );
 }
 
-/** The HTTP answer to a broker error: 413 for payloads over the limit, 400 otherwise. @internal */
+/**
+ * The HTTP answer to a broker error: 413 for payloads over the limit, 503
+ * (without the internal reason) when the transport is down, 400 otherwise.
+ * @internal
+ */
 export function sseErrorToHttp(error: SseError): SseHttpException {
+  if (error.code === 'transport_unavailable') {
+    return new SseHttpException(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      error.code,
+      'The message transport is unavailable; retry later.',
+    );
+  }
   const status =
     error.code === 'payload_too_large'
       ? HttpStatus.PAYLOAD_TOO_LARGE

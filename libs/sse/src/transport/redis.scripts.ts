@@ -1,0 +1,149 @@
+/**
+ * Lua scripts of the Redis transport. Each runs atomically, so a message's
+ * id, its history entry and its fan-out notification happen in one step, and
+ * a history read sees the head it was read at.
+ *
+ * Sequence numbers are `max(previous + 1, redisTimeMs * 1000)`: they increase
+ * across the cluster and carry the time they were issued, which is how a read
+ * tells a target whose history expired entirely (a missing key) from one
+ * that never had anything after the cursor.
+ * @internal
+ */
+
+const PRELUDE = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function ensure_epoch(epoch_key, seq_key, candidate)
+  local epoch = redis.call('GET', epoch_key)
+  if epoch then return epoch end
+  redis.call('SET', epoch_key, candidate)
+  redis.call('SET', seq_key, string.format('%.0f', now_ms() * 1000))
+  return candidate
+end
+local function seq_of(entry_id)
+  return tonumber(string.match(entry_id, '^(%d+)'))
+end
+`;
+
+/**
+ * KEYS: epoch, seq[, history stream]. ARGV: candidate epoch, channel, body,
+ * history size, history ttl (ms). Returns { seq, epoch }.
+ */
+export const PUBLISH_SCRIPT = `${PRELUDE}
+local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
+local now = now_ms()
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+local id = string.format('%.0f', math.max(last + 1, now * 1000))
+redis.call('SET', KEYS[2], id)
+if #KEYS == 3 then
+  local stream = KEYS[3]
+  local ttl = tonumber(ARGV[5])
+  redis.call('XADD', stream, id .. '-0', 'm', ARGV[3])
+  local excess = redis.call('XLEN', stream) - tonumber(ARGV[4])
+  if excess > 0 then
+    for _, e in ipairs(redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)) do
+      redis.call('XDEL', stream, e[1])
+    end
+  end
+  local cutoff = string.format('%.0f', (now - ttl) * 1000)
+  for _, e in ipairs(redis.call('XRANGE', stream, '-', '(' .. cutoff .. '-0', 'COUNT', 1000)) do
+    redis.call('XDEL', stream, e[1])
+  end
+  redis.call('PEXPIRE', stream, ttl)
+end
+redis.call('PUBLISH', ARGV[2], id .. '\\n' .. epoch .. '\\n' .. ARGV[3])
+return { id, epoch }
+`;
+
+/**
+ * KEYS: epoch, seq, history streams... ARGV: candidate epoch, cursor epoch
+ * ('' to read only the head, '*' for everything retained, never a gap),
+ * cursor seq, history ttl (ms), history on ('1'/'0').
+ * Returns { status, epoch, head, entryId, body, entryId, body... } where
+ * status is 'ok', 'unknown_cursor' or 'history_gap'. Trimming uses XDEL, so
+ * a stream's max-deleted-entry-id is the newest message it lost.
+ */
+export const READ_SCRIPT = `${PRELUDE}
+local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
+local head = redis.call('GET', KEYS[2]) or '0'
+if ARGV[2] == '' then return { 'ok', epoch, head } end
+local all = ARGV[2] == '*'
+local cursor = tonumber(ARGV[3])
+if not all and (ARGV[2] ~= epoch or cursor > tonumber(head)) then
+  return { 'unknown_cursor', epoch, head }
+end
+if ARGV[5] ~= '1' then
+  if all or cursor == tonumber(head) then return { 'ok', epoch, head } end
+  return { 'history_gap', epoch, head }
+end
+local cutoff = (now_ms() - tonumber(ARGV[4])) * 1000
+local result = { 'ok', epoch, head }
+for i = 3, #KEYS do
+  local stream = KEYS[i]
+  if redis.call('EXISTS', stream) == 0 then
+    if not all and cursor < cutoff then return { 'history_gap', epoch, head } end
+  else
+    local info = redis.call('XINFO', 'STREAM', stream)
+    for j = 1, #info, 2 do
+      if not all and info[j] == 'max-deleted-entry-id'
+        and seq_of(info[j + 1]) > cursor then
+        return { 'history_gap', epoch, head }
+      end
+    end
+    for _, e in ipairs(redis.call('XRANGE', stream, '(' .. ARGV[3] .. '-0', '+')) do
+      if seq_of(e[1]) >= cutoff then
+        result[#result + 1] = e[1]
+        result[#result + 1] = e[2][2]
+      elseif not all then
+        return { 'history_gap', epoch, head }
+      end
+    end
+  end
+end
+return result
+`;
+
+/**
+ * KEYS: the user's streams (zset), the tenant's online users (zset), every
+ * online user (zset). ARGV: client id, ttl (ms), max streams per user (0 = no
+ * cap), user id, tenant-scoped user key. Returns 1 when reserved, 0 when full.
+ */
+export const RESERVE_SCRIPT = `${PRELUDE}
+local now = now_ms()
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local max = tonumber(ARGV[3])
+if max > 0 and redis.call('ZSCORE', KEYS[1], ARGV[1]) == false
+  and redis.call('ZCARD', KEYS[1]) >= max then
+  return 0
+end
+-- GT also adds a missing member; it never shortens another stream's expiry.
+local expires = now + tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], 'GT', expires, ARGV[1])
+redis.call('ZADD', KEYS[2], 'GT', expires, ARGV[4])
+redis.call('ZADD', KEYS[3], 'GT', expires, ARGV[5])
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+return 1
+`;
+
+/** KEYS and ARGV as RESERVE_SCRIPT (max unused). Removes the stream; the user goes offline with its last stream. */
+export const RELEASE_SCRIPT = `${PRELUDE}
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms())
+if redis.call('ZCARD', KEYS[1]) == 0 then
+  redis.call('ZREM', KEYS[2], ARGV[4])
+  redis.call('ZREM', KEYS[3], ARGV[5])
+end
+return 1
+`;
+
+/** KEYS: one zset. Returns its members whose expiry is still ahead. */
+export const LIVE_MEMBERS_SCRIPT = `${PRELUDE}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now_ms(), '+inf')
+`;
+
+/** KEYS: one zset. Returns how many members are not expired. */
+export const LIVE_COUNT_SCRIPT = `${PRELUDE}
+return redis.call('ZCOUNT', KEYS[1], '(' .. now_ms(), '+inf')
+`;

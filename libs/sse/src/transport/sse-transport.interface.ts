@@ -1,0 +1,98 @@
+import type { Observable } from 'rxjs';
+import type { SseEnvelope } from '../broker/sse-envelope.js';
+import type { SseTarget } from '../broker/sse-message.interface.js';
+import type { SseInstanceStats } from '../broker/sse-stats.interface.js';
+import type { SseResetReason } from '../http/sse-connection.js';
+
+/** A position in the message sequence: a sequence number and its id. @internal */
+export interface SsePosition {
+  seq: number;
+  id: string;
+}
+
+/** A message on its way out, serialised once. @internal */
+export interface SseOutgoing {
+  target: SseTarget;
+  /** History key (and channel) of the target; undefined for a single client. */
+  key?: string;
+  event: string;
+  /** The data as the publisher gave it. */
+  data: unknown;
+  /** The same data as JSON text. */
+  json: string;
+  createdAt: Date;
+}
+
+/** What a history read found after a cursor, with the head it was read at. @internal */
+export type SseReadOutcome =
+  | { envelopes: SseEnvelope[]; head: SsePosition }
+  | { reset: SseResetReason; head: SsePosition };
+
+/** How a transport hands messages back to the broker. @internal */
+export interface SseTransportListener {
+  /** A message for this instance's subscribers, in id order. */
+  deliver(envelope: SseEnvelope): void;
+  /** The instance may have missed messages: every open stream resumes from its last one. */
+  resume(): void;
+}
+
+/** One stream as presence sees it. @internal */
+export interface SsePresenceEntry {
+  clientId: string;
+  userId: string;
+  tenantId?: string;
+}
+
+/**
+ * Presence and limits shared by every instance. Only transports that span
+ * instances have it; without it the broker answers from its own streams.
+ * @internal
+ */
+export interface SseClusterPresence {
+  /** Reserves a stream slot for the user; false when it already has `max` (0 = no cap). */
+  reserve(entry: SsePresenceEntry, max: number): Promise<boolean>;
+  release(entry: SsePresenceEntry): void;
+  isUserOnline(userId: string, tenantId?: string): Promise<boolean>;
+  onlineUsers(tenantId?: string): Promise<string[]>;
+  /** The latest stats of every live instance, this one (`local`) first, and the distinct online users. */
+  instances(
+    local: SseInstanceStats,
+  ): Promise<{ instances: SseInstanceStats[]; totalUsers: number }>;
+}
+
+/**
+ * Carries messages between publishers and the instances whose clients need
+ * them, assigns their ids and keeps their history.
+ * @internal
+ */
+export interface SseTransport {
+  readonly kind: 'memory' | 'redis';
+  /** Id of this instance, unique across the cluster. */
+  readonly instanceId: string;
+  /** Whether publishing and subscribing work right now. */
+  readonly ready: boolean;
+  readonly readiness$: Observable<boolean>;
+  /** Present when presence and limits span instances. */
+  readonly cluster?: SseClusterPresence;
+  /** Connects (the listener was given to the constructor); rejects when it cannot. */
+  start(): Promise<void>;
+  /** Assigns the id, stores the message in its target's history and fans it out. */
+  publish(message: SseOutgoing): Promise<SsePosition>;
+  /** Reference-counted interest in a target key's messages. */
+  watch(key: string): void;
+  unwatch(key: string): void;
+  /**
+   * Resolves once `keys` are subscribed, with the head at that moment: every
+   * later message for them is delivered to the listener.
+   */
+  settle(keys: readonly string[]): Promise<SsePosition>;
+  /**
+   * The retained messages of `keys` after `cursor` (all of them without
+   * one), merged in order, or why not.
+   */
+  read(keys: readonly string[], cursor?: string): Promise<SseReadOutcome>;
+  /** A new stream id; a transport spanning instances makes it name this instance. */
+  newClientId(): string;
+  /** Stops timers and closes connections. */
+  close(): Promise<void>;
+}
