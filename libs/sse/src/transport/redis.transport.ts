@@ -234,7 +234,11 @@ export class RedisTransport implements SseTransport, SseClusterPresence {
     if (!this.subscribed) throw this.unavailable('subscriber not connected');
     await this.withTimeout(
       Promise.all(
-        keys.map((key) => this.channels.get(this.channel(key))?.subscribed),
+        keys.map(
+          (key) =>
+            this.channels.get(this.channel(key))?.subscribed ??
+            Promise.resolve(),
+        ),
       ),
       'subscribe',
     );
@@ -347,7 +351,7 @@ export class RedisTransport implements SseTransport, SseClusterPresence {
     if (this.closing) return;
     this.closing = true;
     this.timers.forEach((timer) => clearInterval(timer));
-    await Promise.allSettled([...this.pending]);
+    await Promise.allSettled(this.pending);
     if (this.cmd.status === 'ready')
       await this.cmd
         .hdel(this.key('instances'), this.instanceId)
@@ -448,7 +452,8 @@ export class RedisTransport implements SseTransport, SseClusterPresence {
     const ttl = this.options.presenceTtl;
     const pipeline = this.cmd.pipeline();
     for (const entry of this.local.values()) {
-      (pipeline as unknown as ScriptedRedis).sseReserve(
+      // Queued on the pipeline; its result arrives with exec().
+      void (pipeline as unknown as ScriptedRedis).sseReserve(
         ...this.presenceArgs(entry),
         ttl,
         0,
