@@ -6,6 +6,7 @@ import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { sseOptionsFromEnv } from './config/sse.config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -29,6 +30,6 @@ import { WebModule } from './web/web.module.js';
     ApprovalsModule,
     WebModule,
   ],
-  controllers: [AnnouncementsController],
+  controllers: [AnnouncementsController, HealthController],
 })
 export class AppModule {}

@@ -2,8 +2,9 @@ import type { SseModuleOptions, SseWriter } from '@app/sse';
 import { jwtSecret } from './jwt-secret.js';
 
 /**
- * The demo's SSE options, read from the environment. Unset variables keep the
- * library's defaults; `0` means unlimited where the option allows it. Values
+ * The demo's SSE options, read from the environment. `REDIS_URL` switches to
+ * the Redis transport (several instances; `SSE_REDIS_PREFIX` separates
+ * deployments sharing one Redis). Unset variables keep the library's defaults; `0` means unlimited where the option allows it. Values
  * that are not numbers are passed on as they are, so that the module refuses
  * to start with a message naming the option.
  */
@@ -19,6 +20,18 @@ export function sseOptionsFromEnv(
     clientBufferSize: int(env.SSE_CLIENT_BUFFER_SIZE),
     retry: int(env.SSE_RETRY_MS),
     writer: (env.SSE_WRITER || undefined) as SseWriter | undefined,
+    history: {
+      size: int(env.SSE_HISTORY_SIZE),
+      ttl: int(env.SSE_HISTORY_TTL_MS),
+    },
+    maxConnectionAge: int(env.SSE_MAX_CONNECTION_AGE_MS),
+    transport: env.REDIS_URL
+      ? {
+          type: 'redis',
+          url: env.REDIS_URL,
+          keyPrefix: env.SSE_REDIS_PREFIX || undefined,
+        }
+      : { type: 'memory' },
     adminRoutes: true,
   };
 }

@@ -27,37 +27,67 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
-/**
- * Starts the demo application on a real listening port, on a fresh database:
- * an in-memory PGlite, or a schema of its own in the local PostgreSQL.
- */
-export async function startDemo(kind: DatabaseKind): Promise<DemoApp> {
-  const previous = process.env.DATABASE_URL;
-  let dropSchema: (() => Promise<void>) | undefined;
-  if (kind === 'postgres') {
-    const schema = `demo_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    process.env.DATABASE_URL = `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    dropSchema = async () => {
+/** A schema of its own in the local PostgreSQL: its DATABASE_URL, and how to drop it. */
+export async function createSchema(): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+}> {
+  const schema = `demo_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  return {
+    url: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    drop: async () => {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
       await client.query(`DROP SCHEMA ${schema} CASCADE`);
       await client.end();
-    };
-  } else {
-    delete process.env.DATABASE_URL;
+    },
+  };
+}
+
+/**
+ * Starts the demo application on a real listening port, on a fresh database:
+ * an in-memory PGlite, or a schema of its own in the local PostgreSQL. With
+ * `env`, the application starts with those variables set (e.g. an existing
+ * `DATABASE_URL` and `REDIS_URL`, to run several instances of one deployment).
+ */
+export async function startDemo(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+): Promise<DemoApp> {
+  let dropSchema: (() => Promise<void>) | undefined;
+  const vars: Record<string, string | undefined> = {
+    DATABASE_URL: undefined,
+    ...env,
+  };
+  if (kind === 'postgres' && !env.DATABASE_URL) {
+    const schema = await createSchema();
+    vars.DATABASE_URL = schema.url;
+    dropSchema = schema.drop;
   }
+  const previous = Object.fromEntries(
+    Object.keys(vars).map((name) => [name, process.env[name]]),
+  );
+  const setEnv = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  setEnv(vars);
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  if (previous === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = previous;
+  try {
+    await app.listen(0, '127.0.0.1');
+  } finally {
+    setEnv(previous);
+  }
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const streams: StreamClient[] = [];
 

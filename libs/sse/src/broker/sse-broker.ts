@@ -129,6 +129,11 @@ export class SseBroker
     this.readiness$ = this.transport.readiness$;
   }
 
+  /** `'memory'` or `'redis'`, as configured by the `transport` option. */
+  get transportType(): 'memory' | 'redis' {
+    return this.transport.kind;
+  }
+
   /** This instance's id (unique per process start; `getStats().instances` lists every live one). */
   get instanceId(): string {
     return this.transport.instanceId;
