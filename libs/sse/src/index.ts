@@ -9,7 +9,10 @@ export {
   type SseAuthOptions,
   type SseHistoryOptions,
   type SseJwtAlgorithm,
+  type SseMemoryTransportOptions,
   type SseModuleOptions,
+  type SseRedisTransportOptions,
+  type SseTransportOptions,
   type SseWriter,
 } from './sse.options.js';
 export {
@@ -27,7 +30,10 @@ export type {
   SseTarget,
   SseTargetType,
 } from './broker/sse-message.interface.js';
-export type { SseStats } from './broker/sse-stats.interface.js';
+export type {
+  SseInstanceStats,
+  SseStats,
+} from './broker/sse-stats.interface.js';
 export type {
   SseClientInfo,
   SseCloseReason,
@@ -67,3 +73,4 @@ export { InvalidEventNameError } from './errors/invalid-event-name.error.js';
 export { ReservedEventNameError } from './errors/reserved-event-name.error.js';
 export { PayloadTooLargeError } from './errors/payload-too-large.error.js';
 export { UnserializableDataError } from './errors/unserializable-data.error.js';
+export { TransportUnavailableError } from './errors/transport-unavailable.error.js';

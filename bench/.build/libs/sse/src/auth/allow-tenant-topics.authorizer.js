@@ -1,0 +1,5 @@
+export class AllowTenantTopicsAuthorizer {
+    canSubscribe() {
+        return true;
+    }
+}

@@ -1,0 +1,1 @@
+export const SseTopicAuthorizer = Symbol('SseTopicAuthorizer');

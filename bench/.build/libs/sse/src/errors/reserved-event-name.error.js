@@ -1,0 +1,4 @@
+import { SseError } from './sse.error.js';
+export class ReservedEventNameError extends SseError {
+    code = 'reserved_event_name';
+}

@@ -1,0 +1,135 @@
+// What is measured: the variants (servers) and the two modes' scenario
+// parameters. Every variant runs every scenario with the same clients,
+// payloads and rates.
+
+/** The shared JWT secret of the library variants and their clients. */
+export const BENCH_SECRET = 'bench-only-secret-not-for-production';
+
+/**
+ * The server variants, in report order. B0 is the floor every figure is
+ * divided by.
+ *
+ * - `server`: the compiled script in bench/.build/bench/servers.
+ * - `path`, `auth`: how clients open a stream (`none`: `?user=u<i>`;
+ *   `jwt`: `Authorization: Bearer` with `sub: u<i>`).
+ * - `instances`: server processes behind the variant. Only 1 is implemented.
+ *   Scenario 6 (two instances through Redis) will add a variant such as
+ *   `{ id: 'L-redis', server: 'library.server', args: ['--transport=redis'],
+ *   instances: 2, ... }`: clients spread over the instances, publishing on
+ *   the first; the rig starts one server per instance.
+ */
+export const VARIANTS = [
+  {
+    id: 'B0',
+    label: 'raw node:http',
+    description: '`node:http`, one pre-serialised frame per event, a `res.write` loop',
+    server: 'raw-http.server',
+    args: [],
+    path: '/sse',
+    auth: 'none',
+    instances: 1,
+  },
+  {
+    id: 'B1',
+    label: 'better-sse',
+    description: 'better-sse 0.16 `Channel.broadcast`, `Session.push` per user; defaults',
+    server: 'better-sse.server',
+    args: [],
+    path: '/sse',
+    auth: 'none',
+    instances: 1,
+  },
+  {
+    id: 'B2',
+    label: 'naive Nest @Sse()',
+    description: 'Nest 12 `@Sse()`, one global Subject, a `filter` per connection',
+    server: 'nest-naive.server',
+    args: [],
+    path: '/sse',
+    auth: 'none',
+    instances: 1,
+  },
+  {
+    id: 'L-nest',
+    label: "library, writer 'nest'",
+    description: "`SseModule.forRoot({ writer: 'nest', auth: { secret } })`, JWT per stream",
+    server: 'library.server',
+    args: ['--writer=nest'],
+    path: '/sse/stream',
+    auth: 'jwt',
+    instances: 1,
+  },
+  {
+    id: 'L-direct',
+    label: "library, writer 'direct'",
+    description: "`SseModule.forRoot({ writer: 'direct', auth: { secret } })`, JWT per stream",
+    server: 'library.server',
+    args: ['--writer=direct'],
+    path: '/sse/stream',
+    auth: 'jwt',
+    instances: 1,
+  },
+];
+
+/**
+ * Scenario parameters. Broadcast rates are given as offered deliveries per
+ * second (connections x publishes per second), so that every N is measured
+ * at the same loads; the publish rate is that divided by N.
+ */
+export const MODES = {
+  quick: {
+    /** N for scenarios 1-3, in order; each step adds connections. */
+    ladder: [1000, 2500],
+    /** Extra idle-only steps after the ladder (scenario 1's "10k+"). */
+    idleOnly: [],
+    idleMs: 300,
+    payloadBytes: 100,
+    /** Offered deliveries per second, stepped up until the server falls behind. */
+    deliveredRates: [20_000, 60_000],
+    /** The load at which variants are compared (one of deliveredRates). */
+    referenceRate: 20_000,
+    /** Windows at the reference load; the median is reported with the spread. */
+    referenceRepeats: 1,
+    windowMs: 800,
+    unicast: { rate: 200, windowMs: 600, burstCalls: 1000, burstMs: 100 },
+    churn: { connections: 1000, perSecond: 100, windowMs: 800, broadcastRate: 10 },
+    slow: { connections: 200, every: 20, rate: 50, payloadBytes: 16384, prefill: 1100, referenceMs: 800, windowMs: 2000, cutWaitMs: 0 },
+    loadGenerators: 1,
+  },
+  full: {
+    ladder: [1000, 5000, 10000],
+    idleOnly: [16000],
+    idleMs: 3000,
+    payloadBytes: 100,
+    deliveredRates: [10_000, 20_000, 40_000, 60_000, 80_000],
+    referenceRate: 20_000,
+    referenceRepeats: 3,
+    windowMs: 4000,
+    unicast: { rate: 200, windowMs: 3000, burstCalls: 5000, burstMs: 400 },
+    churn: { connections: 2000, perSecond: 200, windowMs: 5000, broadcastRate: 10 },
+    slow: { connections: 200, every: 20, rate: 50, payloadBytes: 16384, prefill: 1100, referenceMs: 3000, windowMs: 15000, cutWaitMs: 2500 },
+    loadGenerators: 1,
+  },
+};
+
+/**
+ * Cores the processes are pinned to (with taskset, when there are at least
+ * two): the server alone on one, the load generators on the other, so that
+ * neither migrates or takes the other's cache mid-window.
+ */
+export function placement(cores) {
+  return cores >= 2 ? { server: '0', load: String(cores - 1) } : { server: undefined, load: undefined };
+}
+
+/** p99 latency above which a broadcast rate counts as not sustained. */
+export const LATENCY_LIMIT_MS = 100;
+/** p99 latency at or above which the server is taken to be falling behind (the ladder stops). */
+export const BACKLOG_MS = 1000;
+/** Share of offered deliveries below which a rate counts as not sustained. */
+export const MIN_DELIVERY_RATIO = 0.99;
+/** One connection in this many parses its events for latency. */
+export const SAMPLE_EVERY = 20;
+/** Source addresses 127.0.0.2 .. 127.0.0.<1 + this> spread the clients' ports. */
+export const SOURCE_ADDRESSES = 40;
+/** Client CPU share of one core above which the load generator may be the bottleneck. */
+export const CLIENT_CPU_LIMIT = 0.7;

@@ -1,0 +1,150 @@
+// One variant under test: its server process and the load generators
+// connected to it, with the readings every scenario is built from.
+import { join } from 'node:path';
+import { serverScript } from './build.mjs';
+import { startChild } from './children.mjs';
+import { cpus } from 'node:os';
+import { BENCH_SECRET, placement, SAMPLE_EVERY, SOURCE_ADDRESSES } from './config.mjs';
+import { LogHistogram } from './histogram.mjs';
+import { BENCH_DIR, BUILD_DIR } from './paths.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Rig {
+  /** Connections are numbered 0 .. next - 1 in order of opening; those below `connected` are open. */
+  connected = 0;
+  nextIndex = 0;
+
+  static async start(variant, mode, logDir) {
+    if (variant.instances !== 1) throw new Error(`${variant.id}: only single-instance variants are implemented`);
+    const rig = new Rig();
+    rig.variant = variant;
+    const cores = placement(cpus().length);
+    rig.server = await startChild({
+      name: `${variant.id}-server`,
+      script: serverScript(variant.server),
+      args: [...variant.args, `--secret=${BENCH_SECRET}`],
+      nodeArgs: ['--expose-gc'],
+      logFile: join(logDir, `${variant.id}-server.log`),
+      cpus: cores.server,
+    });
+    rig.clients = [];
+    for (let shard = 0; shard < mode.loadGenerators; shard++) {
+      const client = await startChild({
+        name: `${variant.id}-load${shard}`,
+        script: join(BENCH_DIR, 'clients', 'load-client.mjs'),
+        logFile: join(logDir, `${variant.id}-load${shard}.log`),
+        cpus: cores.load,
+      });
+      await client.call('configure', {
+        target: {
+          port: rig.server.info.port,
+          path: variant.path,
+          auth: variant.auth,
+          secret: BENCH_SECRET,
+          sampleEvery: SAMPLE_EVERY,
+          sourceAddresses: SOURCE_ADDRESSES,
+          shard,
+          shards: mode.loadGenerators,
+        },
+      });
+      rig.clients.push(client);
+    }
+    return rig;
+  }
+
+  /** Opens connections until `n` are open (numbered `connected .. n - 1`). */
+  async connectTo(n) {
+    if (n <= this.connected) return { opened: 0, failed: 0, ms: 0 };
+    const from = this.connected;
+    const results = await Promise.all(
+      this.clients.map((c) => c.call('connect', { from, to: n }, 300_000)),
+    );
+    this.connected = n;
+    this.nextIndex = Math.max(this.nextIndex, n);
+    const opened = sum(results, 'opened');
+    const failed = sum(results, 'failed');
+    if (failed > 0) {
+      const why = results.find((r) => r.firstFailure)?.firstFailure;
+      throw new Error(`${this.variant.id}: ${failed} of ${n - from} connections failed (${why})`);
+    }
+    return { opened, failed, ms: Math.max(...results.map((r) => r.ms)) };
+  }
+
+  /** Closes every connection numbered `n` or above, then waits for the server to see it. */
+  async closeDownTo(n) {
+    await Promise.all(this.clients.map((c) => c.call('closeFrom', { from: n })));
+    this.connected = Math.min(this.connected, n);
+    for (let i = 0; i < 100; i++) {
+      const { sockets } = await this.usage();
+      if (sockets <= n) break;
+      await sleep(100);
+    }
+  }
+
+  usage(gc = false) {
+    return this.server.call('usage', { gc }, 120_000);
+  }
+
+  /** Merged readings of every load generator since the last reset. */
+  async clientStats(reset = true) {
+    const all = await Promise.all(this.clients.map((c) => c.call('stats', { reset })));
+    const latency = new LogHistogram();
+    const connectLatency = new LogHistogram();
+    all.forEach((s) => {
+      latency.add(s.latency);
+      connectLatency.add(s.connectLatency);
+    });
+    return {
+      events: sum(all, 'events'),
+      bytes: sum(all, 'bytes'),
+      open: sum(all, 'open'),
+      slowEvents: sum(all, 'slowEvents'),
+      closedByServer: sum(all, 'closedByServer'),
+      failed: sum(all, 'failed'),
+      /** Busiest generator's CPU share of one core. */
+      cpuShare: Math.max(...all.map((s) => s.cpuUs / 1000 / Math.max(1, s.wallMs))),
+      eldP99: Math.max(...all.map((s) => s.eld.p99)),
+      eldMax: Math.max(...all.map((s) => s.eld.max)),
+      latency,
+      connectLatency,
+    };
+  }
+
+  /**
+   * Waits until the clients have received `expected` events in total, or no
+   * event arrived for `quietMs`, or `maxMs` passed.
+   */
+  async waitForEvents(expected, { quietMs = 400, maxMs = 5000 } = {}) {
+    const started = Date.now();
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const stats = await Promise.all(this.clients.map((c) => c.call('stats', { reset: false })));
+      const events = sum(stats, 'events');
+      if (events >= expected) return { events, waitedMs: Date.now() - started, complete: true };
+      if (events !== last) {
+        last = events;
+        lastChange = Date.now();
+      }
+      if (Date.now() - lastChange >= quietMs || Date.now() - started >= maxMs)
+        return { events, waitedMs: Date.now() - started, complete: false };
+      await sleep(50);
+    }
+  }
+
+  call(op, params) {
+    return Promise.all(this.clients.map((c) => c.call(op, params, 120_000)));
+  }
+
+  async stop() {
+    await Promise.all(this.clients.map((c) => c.stop()));
+    await this.server.stop();
+  }
+}
+
+function sum(items, key) {
+  return items.reduce((total, item) => total + (item[key] ?? 0), 0);
+}
+
+export { sleep, BUILD_DIR };
