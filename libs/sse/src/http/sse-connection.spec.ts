@@ -418,6 +418,29 @@ describe('SseConnection replay', () => {
     expect(sink.messageSeqs()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('runs a resume asked during its first replay once that replay is done', async () => {
+    const first = deferred();
+    const { connection, sink, attach, host } = setup({
+      cursor: 'ep-2',
+      replay: first.promise,
+      settings: { clientBufferSize: 10 },
+      head: 3,
+    });
+    attach();
+    connection.resume();
+    expect(host.replayCursors).toEqual(['ep-2']);
+    const second = deferred();
+    host.replayOutcome = second.promise;
+    first.resolve({ envelopes: [message(3)], head: position(3) });
+    await first.promise;
+    await Promise.resolve();
+    expect(host.replayCursors).toEqual(['ep-2', 'ep-3']);
+    second.resolve({ envelopes: [message(4)], head: position(4) });
+    await second.promise;
+    await Promise.resolve();
+    expect(sink.messageSeqs()).toEqual([3, 4]);
+  });
+
   it('on a resume it cannot complete, sends reset in place of what was queued', async () => {
     const { connection, sink, response } = opened({
       replay: Promise.resolve({ reset: 'history_gap', head: position(9) }),

@@ -85,6 +85,8 @@ export class SseConnection {
   private lastId: string;
   /** The last message accepted (written or queued): for de-duplication and resuming. */
   private accepted: SsePosition = { seq: 0, id: '' };
+  /** A resume was asked while the stream was starting or replaying: run it after. */
+  private resumeDue = false;
   /** Where the stream starts: every later message comes through the subscription. */
   private start?: SsePosition;
   private readonly expiresAt?: number;
@@ -192,6 +194,7 @@ export class SseConnection {
    */
   resume(): void {
     if (this.state === 'open') this.replayFrom(this.accepted.id, this.accepted);
+    else if (this.state !== 'closed') this.resumeDue = true;
   }
 
   /**
@@ -272,11 +275,15 @@ export class SseConnection {
     this.release();
   }
 
-  /** Sends what was held while the stream was starting or replaying. */
+  /** Sends what was held while the stream was starting or replaying, then runs a resume asked meanwhile. */
   private release(): void {
     const held = this.held;
     this.held = [];
     held.forEach((event) => this.deliver(event));
+    if (this.resumeDue && this.state === 'open') {
+      this.resumeDue = false;
+      this.resume();
+    }
   }
 
   /** Writes or queues a message newer than the last accepted one. */

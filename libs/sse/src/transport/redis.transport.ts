@@ -443,7 +443,13 @@ export class RedisTransport implements SseTransport, SseClusterPresence {
     this.awaitedCanary = n;
     this.cmd
       .publish(this.instanceChannel(this.instanceId), `${CANARY}\n${n}`)
-      .catch(() => undefined);
+      .catch(() => {
+        // Not sent because the command connection is down: nothing to
+        // expect. A publish that timed out stays awaited: the path to Redis
+        // is suspect, and reconnecting the subscriber is cheap.
+        if (this.cmd.status !== 'ready' && this.awaitedCanary === n)
+          this.awaitedCanary = undefined;
+      });
   }
 
   /** Pushes the expiry of this instance's presence entries and its stats. */
