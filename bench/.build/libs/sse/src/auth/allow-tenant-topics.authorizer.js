@@ -1,5 +1,0 @@
-export class AllowTenantTopicsAuthorizer {
-    canSubscribe() {
-        return true;
-    }
-}

@@ -1,1 +1,0 @@
-export const SseTopicAuthorizer = Symbol('SseTopicAuthorizer');

@@ -1,4 +1,0 @@
-import { SseError } from './sse.error.js';
-export class InvalidTopicError extends SseError {
-    code = 'invalid_topic';
-}

@@ -1,6 +1,0 @@
-export class SseError extends Error {
-    constructor(message) {
-        super(`sse: ${message}`);
-        this.name = new.target.name;
-    }
-}
