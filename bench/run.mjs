@@ -11,53 +11,82 @@ import { buildServers } from './harness/build.mjs';
 import { COLORS, figure } from './harness/chart.mjs';
 import { MODES, VARIANTS } from './harness/config.mjs';
 import { environment } from './harness/environment.mjs';
-import { DOCS_DIR, RESULTS_DIR, BUILD_DIR } from './harness/paths.mjs';
+import { BUILD_DIR, DOCS_DIR, RESULTS_DIR } from './harness/paths.mjs';
 import { markdown, summarize, writeBenchmarksDoc } from './harness/report.mjs';
 import { Rig, sleep } from './harness/rig.mjs';
-import { broadcastLadder, churn, fmt, measureIdle, slowConsumers, unicast } from './harness/scenarios.mjs';
+import {
+  broadcastLadder,
+  churn,
+  fmt,
+  measureIdle,
+  slowConsumers,
+  unicast,
+} from './harness/scenarios.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
-const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const option = (name) =>
+  argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 
 const modeName = flag('quick') ? 'quick' : 'full';
 const mode = MODES[modeName];
 const only = option('only')?.split(',');
 const variants = VARIANTS.filter((v) => !only || only.includes(v.id));
-const writeDocs = flag('docs') || (modeName === 'full' && !flag('no-docs') && !only);
+const writeDocs =
+  flag('docs') || (modeName === 'full' && !flag('no-docs') && !only);
 const startedAt = Date.now();
 const log = (line) => console.log(line);
 
 async function runVariant(variant, logDir) {
   const t0 = Date.now();
-  const log = (line) => console.log(`${line}  [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
+  const log = (line) =>
+    console.log(`${line}  [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
   const rig = await Rig.start(variant, mode, logDir);
   try {
     // Warm-up: code paths compiled, lazy structures created, then all closed.
     await rig.connectTo(100);
-    await rig.server.call('publish', { kind: 'broadcast', rate: 500, durationMs: 300, payloadBytes: mode.payloadBytes });
-    await rig.server.call('publish', { kind: 'user', rate: 500, durationMs: 300, payloadBytes: mode.payloadBytes, users: 100 });
+    await rig.server.call('publish', {
+      kind: 'broadcast',
+      rate: 500,
+      durationMs: 300,
+      payloadBytes: mode.payloadBytes,
+    });
+    await rig.server.call('publish', {
+      kind: 'user',
+      rate: 500,
+      durationMs: 200,
+      payloadBytes: mode.payloadBytes,
+      users: 100,
+    });
     await rig.closeDownTo(0);
     await sleep(300);
     const baseline = await rig.usage(true);
-    const result = { baseline: { heapUsed: baseline.heapUsed, rss: baseline.rss }, ladder: [], idleOnly: [] };
+    const result = {
+      baseline: { heapUsed: baseline.heapUsed, rss: baseline.rss },
+      idle: [],
+      ladder: [],
+    };
 
-    for (const n of mode.ladder) {
+    // Scenario 1 first, before any traffic has grown the heap or the
+    // allocator's arenas: idle memory per connection at every N.
+    for (const n of [...mode.ladder, ...mode.idleOnly]) {
       const connect = await rig.connectTo(n);
       const idle = await measureIdle(rig, n, baseline, mode);
       log(
-        `  N=${n}: connected in ${(connect.ms / 1000).toFixed(1)} s; idle ${fmt(idle.rssPerConnBytes / 1024)} KB RSS, ` +
+        `  N=${n} idle: connected in ${(connect.ms / 1000).toFixed(1)} s; ${fmt(idle.rssPerConnBytes / 1024)} KB RSS, ` +
           `${fmt(idle.heapPerConnBytes / 1024)} KB heap per connection, event-loop p99 ${idle.eldP99Ms} ms`,
       );
+      result.idle.push({ connections: n, connect, ...idle });
+    }
+    await rig.closeDownTo(mode.ladder[0]);
+
+    // Scenarios 2 and 3 at each N.
+    for (const n of mode.ladder) {
+      await rig.connectTo(n);
+      log(`  N=${n}`);
       const broadcast = await broadcastLadder(rig, n, mode, log);
       const uni = await unicast(rig, n, mode, log);
-      result.ladder.push({ connections: n, connect, idle, broadcast, unicast: uni });
-    }
-    for (const n of mode.idleOnly) {
-      const connect = await rig.connectTo(n);
-      const idle = await measureIdle(rig, n, baseline, mode);
-      log(`  N=${n} idle: ${fmt(idle.rssPerConnBytes / 1024)} KB RSS, ${fmt(idle.heapPerConnBytes / 1024)} KB heap per connection, event-loop p99 ${idle.eldP99Ms} ms`);
-      result.idleOnly.push({ connections: n, connect, idle });
+      result.ladder.push({ connections: n, broadcast, unicast: uni });
     }
 
     await rig.closeDownTo(mode.churn.connections);
@@ -73,8 +102,15 @@ async function runVariant(variant, logDir) {
 function charts(summary) {
   const ids = Object.keys(summary.variants);
   const V = summary.variants;
-  const legendItems = ids.map((id) => ({ name: id, color: COLORS[id] ?? '#000' }));
-  const line = (id, pick, ns) => ({ name: id, color: COLORS[id] ?? '#000', points: ns.map((n) => [n, pick(V[id], n)]) });
+  const legendItems = ids.map((id) => ({
+    name: id,
+    color: COLORS[id] ?? '#000',
+  }));
+  const line = (id, pick, ns) => ({
+    name: id,
+    color: COLORS[id] ?? '#000',
+    points: ns.map((n) => [n, pick(V[id], n)]),
+  });
   const files = [];
   const add = (file, title, svg) => {
     writeFileSync(join(DOCS_DIR, 'bench', file), svg);
@@ -86,11 +122,33 @@ function charts(summary) {
     'CPU per delivered event and latency against N',
     figure({
       title: `Broadcast at ${ref} delivered events/s: CPU per event and latency against N`,
-      subtitle: 'Server CPU time (user + system) per event the clients received; latency from intended publish time to read, sampled connections.',
+      subtitle:
+        'Server CPU time (user + system) per event the clients received; latency from intended publish time to read, sampled connections.',
       panels: [
-        { title: 'CPU per delivered event', yLabel: 'µs', xValues: summary.ladder, series: ids.map((id) => line(id, (v, n) => v.cpuPerEvent[n].us, summary.ladder)) },
-        { title: 'Latency p99', yLabel: 'ms', xValues: summary.ladder, series: ids.map((id) => line(id, (v, n) => v.latency[n]?.p99, summary.ladder)) },
-        { title: 'Latency p50', yLabel: 'ms', xValues: summary.ladder, series: ids.map((id) => line(id, (v, n) => v.latency[n]?.p50, summary.ladder)) },
+        {
+          title: 'CPU per delivered event',
+          yLabel: 'µs',
+          xValues: summary.ladder,
+          series: ids.map((id) =>
+            line(id, (v, n) => v.cpuPerEvent[n].us, summary.ladder),
+          ),
+        },
+        {
+          title: 'Latency p99',
+          yLabel: 'ms',
+          xValues: summary.ladder,
+          series: ids.map((id) =>
+            line(id, (v, n) => v.latency[n]?.p99, summary.ladder),
+          ),
+        },
+        {
+          title: 'Latency p50',
+          yLabel: 'ms',
+          xValues: summary.ladder,
+          series: ids.map((id) =>
+            line(id, (v, n) => v.latency[n]?.p50, summary.ladder),
+          ),
+        },
       ],
       legendItems,
     }),
@@ -100,11 +158,33 @@ function charts(summary) {
     'Memory per idle connection and sendToUser cost against N',
     figure({
       title: 'Memory per idle connection and cost of one sendToUser against N',
-      subtitle: 'Memory: growth over the empty server after GC, divided by N. sendToUser: server CPU per call, idle CPU taken out.',
+      subtitle:
+        'Memory: growth over the empty server after GC, divided by N. sendToUser: server CPU per call, idle CPU taken out.',
       panels: [
-        { title: 'RSS per idle connection', yLabel: 'KB', xValues: summary.idleN, series: ids.map((id) => line(id, (v, n) => v.idle[n]?.rssKB, summary.idleN)) },
-        { title: 'Heap per idle connection', yLabel: 'KB', xValues: summary.idleN, series: ids.map((id) => line(id, (v, n) => v.idle[n]?.heapKB, summary.idleN)) },
-        { title: 'CPU per sendToUser', yLabel: 'µs', xValues: summary.ladder, series: ids.map((id) => line(id, (v, n) => v.unicast[n].us, summary.ladder)) },
+        {
+          title: 'RSS per idle connection',
+          yLabel: 'KB',
+          xValues: summary.idleN,
+          series: ids.map((id) =>
+            line(id, (v, n) => v.idle[n]?.rssKB, summary.idleN),
+          ),
+        },
+        {
+          title: 'Heap per idle connection',
+          yLabel: 'KB',
+          xValues: summary.idleN,
+          series: ids.map((id) =>
+            line(id, (v, n) => v.idle[n]?.heapKB, summary.idleN),
+          ),
+        },
+        {
+          title: 'CPU per sendToUser',
+          yLabel: 'µs',
+          xValues: summary.ladder,
+          series: ids.map((id) =>
+            line(id, (v, n) => v.unicast[n].us, summary.ladder),
+          ),
+        },
       ],
       legendItems,
     }),
@@ -113,18 +193,40 @@ function charts(summary) {
 }
 
 async function main() {
-  log(`SSE benchmark, ${modeName} mode: ${variants.map((v) => v.id).join(', ')}`);
+  log(
+    `SSE benchmark, ${modeName} mode: ${variants.map((v) => v.id).join(', ')}`,
+  );
   const env = environment();
-  log(`  ${env.cpuModel}, ${env.cores} cores, Node ${env.node}, open files ${env.fdLimitPerProcess} per process`);
-  if (env.fdLimitPerProcess < Math.max(...mode.ladder, ...mode.idleOnly) + 100) {
-    throw new Error(`open-files limit ${env.fdLimitPerProcess} is too low for ${Math.max(...mode.ladder, ...mode.idleOnly)} connections`);
+  log(
+    `  ${env.cpuModel}, ${env.cores} cores, Node ${env.node}, open files ${env.fdLimitPerProcess} per process`,
+  );
+  if (
+    env.fdLimitPerProcess <
+    Math.max(...mode.ladder, ...mode.idleOnly) + 100
+  ) {
+    throw new Error(
+      `open-files limit ${env.fdLimitPerProcess} is too low for ${Math.max(...mode.ladder, ...mode.idleOnly)} connections`,
+    );
   }
   log('building servers (tsc) ...');
   const build = buildServers(log);
   const date = new Date().toISOString().slice(0, 10);
   const file = `${date}${modeName === 'quick' ? '-quick' : ''}${only ? `-${only.join('+')}` : ''}.json`;
-  const logDir = join(BUILD_DIR, 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
-  const results = { date, file, modeName, mode, environment: env, build, logDir, variants: {} };
+  const logDir = join(
+    BUILD_DIR,
+    'logs',
+    new Date().toISOString().replace(/[:.]/g, '-'),
+  );
+  const results = {
+    date,
+    file,
+    modeName,
+    mode,
+    environment: env,
+    build,
+    logDir,
+    variants: {},
+  };
 
   for (const variant of variants) {
     log(`${variant.id} (${variant.label})`);
@@ -135,7 +237,9 @@ async function main() {
       log(`  FAILED: ${err.stack ?? err}`);
       results.variants[variant.id] = { error: String(err.stack ?? err) };
     }
-    log(`  ${variant.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    log(
+      `  ${variant.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   results.durationMs = Date.now() - startedAt;
   results.summary = summarize(results);
@@ -147,13 +251,20 @@ async function main() {
   if (writeDocs) {
     mkdirSync(join(DOCS_DIR, 'bench'), { recursive: true });
     const files = charts(results.summary);
-    writeBenchmarksDoc(join(DOCS_DIR, 'BENCHMARKS.md'), markdown(results, results.summary, files));
-    log(`docs: docs/BENCHMARKS.md, ${files.map((f) => `docs/bench/${f.file}`).join(', ')}`);
+    writeBenchmarksDoc(
+      join(DOCS_DIR, 'BENCHMARKS.md'),
+      markdown(results, results.summary, files),
+    );
+    log(
+      `docs: docs/BENCHMARKS.md, ${files.map((f) => `docs/bench/${f.file}`).join(', ')}`,
+    );
   }
   log('');
-  for (const t of results.summary.targets) log(`${t.pass ? 'MET    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);
+  for (const t of results.summary.targets)
+    log(`${t.pass ? 'MET    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);
   log(`total ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
-  if (Object.values(results.variants).some((v) => v.error)) process.exitCode = 1;
+  if (Object.values(results.variants).some((v) => v.error))
+    process.exitCode = 1;
 }
 
 await main();

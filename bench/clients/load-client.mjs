@@ -17,7 +17,14 @@ const wallNow = () => performance.timeOrigin + performance.now();
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
 
 const conns = new Map(); // index -> connection state
-const totals = { events: 0, slowEvents: 0, bytes: 0, opened: 0, failed: 0, closedByServer: 0 };
+const totals = {
+  events: 0,
+  slowEvents: 0,
+  bytes: 0,
+  opened: 0,
+  failed: 0,
+  closedByServer: 0,
+};
 let latency = new LogHistogram();
 let connectLatency = new LogHistogram();
 const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -28,7 +35,9 @@ let target;
 let lastFailure;
 
 function base64url(value) {
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+  return Buffer.from(
+    typeof value === 'string' ? value : JSON.stringify(value),
+  ).toString('base64url');
 }
 
 /** An HS256 JWT for `sub`, signed with node:crypto (what @nestjs/jwt verifies). */
@@ -119,7 +128,10 @@ function open(index) {
       host: '127.0.0.1',
       port: target.port,
       localAddress: localAddressFor(index),
-      onread: { buffer: readBuffer, callback: (nread, buf) => onRead(conn, nread, buf) },
+      onread: {
+        buffer: readBuffer,
+        callback: (nread, buf) => onRead(conn, nread, buf),
+      },
     });
     conn.socket = socket;
     conns.set(index, conn);
@@ -155,8 +167,15 @@ async function openRange(from, to, concurrency) {
       else firstFailure ??= lastFailure ?? `connection ${index} failed`;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, indices.length) }, worker));
-  return { opened: ok, failed: indices.length - ok, ms: performance.now() - started, firstFailure };
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, indices.length) }, worker),
+  );
+  return {
+    opened: ok,
+    failed: indices.length - ok,
+    ms: performance.now() - started,
+    firstFailure,
+  };
 }
 
 function closeConn(conn) {
@@ -197,8 +216,10 @@ function stall(every, offset) {
  */
 async function churn({ perSecond, durationMs, from, to, nextIndex }) {
   const pool = [];
-  for (let i = from; i < to; i++) if (conns.get(i)?.open && !conns.get(i).sampled) pool.push(i);
-  if (pool.length === 0) return { closes: 0, connects: 0, failures: 0, ms: 0, nextIndex };
+  for (let i = from; i < to; i++)
+    if (conns.get(i)?.open && !conns.get(i).sampled) pool.push(i);
+  if (pool.length === 0)
+    return { closes: 0, connects: 0, failures: 0, ms: 0, nextIndex };
   const started = performance.now();
   const interval = 1000 / perSecond;
   const total = Math.round((perSecond * durationMs) / 1000);
@@ -226,7 +247,13 @@ async function churn({ perSecond, durationMs, from, to, nextIndex }) {
     inflight.push(opening);
   }
   await Promise.all(inflight);
-  return { closes, connects, failures, ms: performance.now() - started, nextIndex: index };
+  return {
+    closes,
+    connects,
+    failures,
+    ms: performance.now() - started,
+    nextIndex: index,
+  };
 }
 
 function stats({ reset = true } = {}) {
@@ -239,7 +266,11 @@ function stats({ reset = true } = {}) {
     open,
     cpuUs: cpu.user + cpu.system,
     wallMs: now - wallMark,
-    eld: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
+    eld: {
+      p50: eld.percentile(50) / 1e6,
+      p99: eld.percentile(99) / 1e6,
+      max: eld.max / 1e6,
+    },
     latency: latency.toJSON(),
     connectLatency: connectLatency.toJSON(),
   };
@@ -258,7 +289,8 @@ const handlers = {
     target = params.target;
     return true;
   },
-  connect: ({ from, to, concurrency = 200 }) => openRange(from, to, concurrency),
+  connect: ({ from, to, concurrency = 200 }) =>
+    openRange(from, to, concurrency),
   closeFrom: ({ from }) => closeFrom(from),
   stall: ({ every, offset }) => stall(every, offset),
   churn,

@@ -16,26 +16,43 @@ const require = createRequire(import.meta.url);
 export function buildServers(log = console.log) {
   const started = Date.now();
   const tsc = require.resolve('typescript/bin/tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', join(BENCH_DIR, 'tsconfig.json')], {
-    cwd: ROOT_DIR,
-    encoding: 'utf8',
-  });
-  const diagnostics = (run.stdout + run.stderr).split('\n').filter((l) => /error TS/.test(l));
+  const run = spawnSync(
+    process.execPath,
+    [tsc, '-p', join(BENCH_DIR, 'tsconfig.json')],
+    {
+      cwd: ROOT_DIR,
+      encoding: 'utf8',
+    },
+  );
+  const diagnostics = (run.stdout + run.stderr)
+    .split('\n')
+    .filter((l) => /error TS/.test(l));
   const own = diagnostics.filter((l) => l.startsWith('bench/'));
-  if (own.length > 0) throw new Error(`bench servers do not compile:\n${own.join('\n')}`);
-  if (run.status !== 0 && diagnostics.length === 0) throw new Error(`tsc failed:\n${run.stdout}${run.stderr}`);
+  if (own.length > 0)
+    throw new Error(`bench servers do not compile:\n${own.join('\n')}`);
+  if (run.status !== 0 && diagnostics.length === 0)
+    throw new Error(`tsc failed:\n${run.stdout}${run.stderr}`);
   if (diagnostics.length > 0) {
-    log(`  note: tsc reported ${diagnostics.length} type error(s) in the library; compiled anyway:`);
+    log(
+      `  note: tsc reported ${diagnostics.length} type error(s) in the library; compiled anyway:`,
+    );
     diagnostics.slice(0, 5).forEach((l) => log(`    ${l}`));
   }
   // `@app/sse` is a tsconfig path, which tsc does not rewrite: a one-line
   // package in the build's node_modules resolves it at run time.
   const shim = join(BUILD_DIR, 'node_modules', '@app', 'sse');
   mkdirSync(shim, { recursive: true });
-  writeFileSync(join(shim, 'package.json'), JSON.stringify({ name: '@app/sse', type: 'module', main: 'index.js' }));
-  writeFileSync(join(shim, 'index.js'), "export * from '../../../libs/sse/src/index.js';\n");
+  writeFileSync(
+    join(shim, 'package.json'),
+    JSON.stringify({ name: '@app/sse', type: 'module', main: 'index.js' }),
+  );
+  writeFileSync(
+    join(shim, 'index.js'),
+    "export * from '../../../libs/sse/src/index.js';\n",
+  );
   log(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { ms: Date.now() - started, libraryTypeErrors: diagnostics.length };
 }
 
-export const serverScript = (name) => join(BUILD_DIR, 'bench', 'servers', `${name}.js`);
+export const serverScript = (name) =>
+  join(BUILD_DIR, 'bench', 'servers', `${name}.js`);

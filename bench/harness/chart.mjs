@@ -9,17 +9,24 @@ export const COLORS = {
   'L-direct': '#009E73',
 };
 
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = (s) =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function niceMax(value) {
   if (!(value > 0)) return 1;
   const exp = 10 ** Math.floor(Math.log10(value));
-  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (value <= m * exp) return m * exp;
+  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10])
+    if (value <= m * exp) return m * exp;
   return 10 * exp;
 }
 
 const label = (n) => (n >= 1000 ? `${n / 1000}k` : String(n));
-const num = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(2).replace(/\.?0+$/, ''));
+const num = (v) =>
+  v >= 100
+    ? v.toFixed(0)
+    : v >= 10
+      ? v.toFixed(1).replace(/\.0$/, '')
+      : v.toFixed(2).replace(/\.?0+$/, '');
 
 /**
  * One panel: x is the number of connections (linear), one line per series,
@@ -27,13 +34,17 @@ const num = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1).replace(/\.
  */
 function panel({ x0, y0, width, height, title, yLabel, xValues, series }) {
   const out = [];
-  const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter((v) => v != null && Number.isFinite(v));
+  const ys = series
+    .flatMap((s) => s.points.map((p) => p[1]))
+    .filter((v) => v != null && Number.isFinite(v));
   const yMax = niceMax(Math.max(...ys, 0) * 1.05);
   const xMin = 0;
   const xMax = Math.max(...xValues) * 1.05;
   const sx = (x) => x0 + ((x - xMin) / (xMax - xMin)) * width;
   const sy = (y) => y0 + height - (y / yMax) * height;
-  out.push(`<text x="${x0 + width / 2}" y="${y0 - 14}" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`);
+  out.push(
+    `<text x="${x0 + width / 2}" y="${y0 - 14}" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`,
+  );
   for (let i = 0; i <= 5; i++) {
     const y = (yMax * i) / 5;
     out.push(
@@ -56,10 +67,18 @@ function panel({ x0, y0, width, height, title, yLabel, xValues, series }) {
   for (const s of series) {
     const pts = s.points.filter((p) => p[1] != null && Number.isFinite(p[1]));
     if (pts.length === 0) continue;
-    const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ');
+    const d = pts
+      .map(
+        (p, i) =>
+          `${i === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`,
+      )
+      .join(' ');
     out.push(
       `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2.2"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
-      ...pts.map((p) => `<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="3.2" fill="${s.dashed ? '#fff' : s.color}" stroke="${s.color}" stroke-width="1.5"><title>${esc(`${s.name}: N=${label(p[0])}, ${num(p[1])}`)}</title></circle>`),
+      ...pts.map(
+        (p) =>
+          `<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="3.2" fill="${s.dashed ? '#fff' : s.color}" stroke="${s.color}" stroke-width="1.5"><title>${esc(`${s.name}: N=${label(p[0])}, ${num(p[1])}`)}</title></circle>`,
+      ),
     );
   }
   return out.join('\n');
@@ -81,12 +100,18 @@ export function figure({ title, subtitle, panels, legendItems }) {
   const ph = 250;
   const width = 90 + panels.length * (pw + 90);
   const height = ph + 150;
-  const body = panels.map((p, i) => panel({ ...p, x0: 75 + i * (pw + 90), y0: 62, width: pw, height: ph })).join('\n');
+  const body = panels
+    .map((p, i) =>
+      panel({ ...p, x0: 75 + i * (pw + 90), y0: 62, width: pw, height: ph }),
+    )
+    .join('\n');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="20" y="22" font-size="15" font-weight="700">${esc(title)}</text>`,
-    subtitle ? `<text x="20" y="40" font-size="11" fill="#555">${esc(subtitle)}</text>` : '',
+    subtitle
+      ? `<text x="20" y="40" font-size="11" fill="#555">${esc(subtitle)}</text>`
+      : '',
     body,
     legend(75, height - 22, legendItems),
     '</svg>',

@@ -2,7 +2,7 @@
 // through bash so that it gets a raised open-files limit, and driven over
 // Node's IPC channel with small request/answer messages.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Open files wanted per child (each connection is one descriptor). */
@@ -12,25 +12,45 @@ const RAISE_LIMIT = `ulimit -n ${WANTED_FD_LIMIT} 2>/dev/null || ulimit -n "$(ul
 
 /** The open-files limit a child actually gets. */
 export function childFdLimit() {
-  const run = spawnSync('bash', ['-c', `${RAISE_LIMIT}; ulimit -n`], { encoding: 'utf8' });
+  const run = spawnSync('bash', ['-c', `${RAISE_LIMIT}; ulimit -n`], {
+    encoding: 'utf8',
+  });
   return Number(run.stdout.trim());
 }
 
 /** Whether `taskset` can pin children to cores. */
-export const CAN_PIN = spawnSync('taskset', ['-p', String(process.pid)]).status === 0;
+export const CAN_PIN =
+  spawnSync('taskset', ['-p', String(process.pid)]).status === 0;
 
 /**
  * Starts `node <nodeArgs> <script> <args>` with its output appended to
  * `logFile`, pinned to the cores `cpus` (e.g. '0') when given and possible.
  * Resolves once the child sent `{ ready: true, ... }`.
  */
-export async function startChild({ name, script, args = [], nodeArgs = [], logFile, cpus, readyTimeoutMs = 30_000 }) {
+export async function startChild({
+  name,
+  script,
+  args = [],
+  nodeArgs = [],
+  logFile,
+  cpus,
+  readyTimeoutMs = 30_000,
+}) {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = openSync(logFile, 'a');
   const pin = cpus !== undefined && CAN_PIN ? ['taskset', '-c', cpus] : [];
   const child = spawn(
     'bash',
-    ['-c', `${RAISE_LIMIT}; exec "$@"`, name, ...pin, process.execPath, ...nodeArgs, script, ...args],
+    [
+      '-c',
+      `${RAISE_LIMIT}; exec "$@"`,
+      name,
+      ...pin,
+      process.execPath,
+      ...nodeArgs,
+      script,
+      ...args,
+    ],
     { stdio: ['ignore', log, log, 'ipc'] },
   );
   closeSync(log);
@@ -43,7 +63,15 @@ export async function startChild({ name, script, args = [], nodeArgs = [], logFi
     readyResolve = resolve;
     readyReject = reject;
   });
-  const readyTimer = setTimeout(() => readyReject(new Error(`${name}: not ready after ${readyTimeoutMs} ms (see ${logFile})`)), readyTimeoutMs);
+  const readyTimer = setTimeout(
+    () =>
+      readyReject(
+        new Error(
+          `${name}: not ready after ${readyTimeoutMs} ms (see ${logFile})`,
+        ),
+      ),
+    readyTimeoutMs,
+  );
   child.on('message', (msg) => {
     if (msg.ready) {
       clearTimeout(readyTimer);

@@ -22,7 +22,8 @@ export const VARIANTS = [
   {
     id: 'B0',
     label: 'raw node:http',
-    description: '`node:http`, one pre-serialised frame per event, a `res.write` loop',
+    description:
+      '`node:http`, one pre-serialised frame per event, a `res.write` loop',
     server: 'raw-http.server',
     args: [],
     path: '/sse',
@@ -32,7 +33,8 @@ export const VARIANTS = [
   {
     id: 'B1',
     label: 'better-sse',
-    description: 'better-sse 0.16 `Channel.broadcast`, `Session.push` per user; defaults',
+    description:
+      'better-sse 0.16 `Channel.broadcast`, `Session.push` per user; defaults',
     server: 'better-sse.server',
     args: [],
     path: '/sse',
@@ -42,7 +44,8 @@ export const VARIANTS = [
   {
     id: 'B2',
     label: 'naive Nest @Sse()',
-    description: 'Nest 12 `@Sse()`, one global Subject, a `filter` per connection',
+    description:
+      'Nest 12 `@Sse()`, one global Subject, a `filter` per connection',
     server: 'nest-naive.server',
     args: [],
     path: '/sse',
@@ -52,7 +55,8 @@ export const VARIANTS = [
   {
     id: 'L-nest',
     label: "library, writer 'nest'",
-    description: "`SseModule.forRoot({ writer: 'nest', auth: { secret } })`, JWT per stream",
+    description:
+      "`SseModule.forRoot({ writer: 'nest', auth: { secret } })`, JWT per stream",
     server: 'library.server',
     args: ['--writer=nest'],
     path: '/sse/stream',
@@ -62,7 +66,8 @@ export const VARIANTS = [
   {
     id: 'L-direct',
     label: "library, writer 'direct'",
-    description: "`SseModule.forRoot({ writer: 'direct', auth: { secret } })`, JWT per stream",
+    description:
+      "`SseModule.forRoot({ writer: 'direct', auth: { secret } })`, JWT per stream",
     server: 'library.server',
     args: ['--writer=direct'],
     path: '/sse/stream',
@@ -79,7 +84,7 @@ export const VARIANTS = [
 export const MODES = {
   quick: {
     /** N for scenarios 1-3, in order; each step adds connections. */
-    ladder: [1000, 2500],
+    ladder: [1000, 2000],
     /** Extra idle-only steps after the ladder (scenario 1's "10k+"). */
     idleOnly: [],
     idleMs: 300,
@@ -91,9 +96,29 @@ export const MODES = {
     /** Windows at the reference load; the median is reported with the spread. */
     referenceRepeats: 1,
     windowMs: 800,
-    unicast: { rate: 200, windowMs: 600, burstCalls: 1000, burstMs: 100 },
-    churn: { connections: 1000, perSecond: 100, windowMs: 800, broadcastRate: 10 },
-    slow: { connections: 200, every: 20, rate: 50, payloadBytes: 16384, prefill: 1100, referenceMs: 800, windowMs: 2000, cutWaitMs: 0 },
+    unicast: {
+      rate: 200,
+      windowMs: 600,
+      burstCalls: 1000,
+      burstMs: 100,
+      warmupBursts: 5,
+    },
+    churn: {
+      connections: 1000,
+      perSecond: 100,
+      windowMs: 600,
+      broadcastRate: 10,
+    },
+    slow: {
+      connections: 200,
+      every: 20,
+      rate: 50,
+      payloadBytes: 16384,
+      prefill: 1100,
+      referenceMs: 600,
+      windowMs: 1500,
+      cutWaitMs: 0,
+    },
     loadGenerators: 1,
   },
   full: {
@@ -105,9 +130,29 @@ export const MODES = {
     referenceRate: 20_000,
     referenceRepeats: 3,
     windowMs: 4000,
-    unicast: { rate: 200, windowMs: 3000, burstCalls: 5000, burstMs: 400 },
-    churn: { connections: 2000, perSecond: 200, windowMs: 5000, broadcastRate: 10 },
-    slow: { connections: 200, every: 20, rate: 50, payloadBytes: 16384, prefill: 1100, referenceMs: 3000, windowMs: 15000, cutWaitMs: 2500 },
+    unicast: {
+      rate: 200,
+      windowMs: 3000,
+      burstCalls: 1000,
+      burstMs: 400,
+      warmupBursts: 5,
+    },
+    churn: {
+      connections: 2000,
+      perSecond: 200,
+      windowMs: 5000,
+      broadcastRate: 10,
+    },
+    slow: {
+      connections: 200,
+      every: 20,
+      rate: 50,
+      payloadBytes: 16384,
+      prefill: 1100,
+      referenceMs: 5000,
+      windowMs: 15000,
+      cutWaitMs: 2500,
+    },
     loadGenerators: 1,
   },
 };
@@ -118,7 +163,9 @@ export const MODES = {
  * neither migrates or takes the other's cache mid-window.
  */
 export function placement(cores) {
-  return cores >= 2 ? { server: '0', load: String(cores - 1) } : { server: undefined, load: undefined };
+  return cores >= 2
+    ? { server: '0', load: String(cores - 1) }
+    : { server: undefined, load: undefined };
 }
 
 /** p99 latency above which a broadcast rate counts as not sustained. */

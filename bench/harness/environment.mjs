@@ -19,7 +19,10 @@ const readProc = (path) => {
 
 const git = (...args) => {
   try {
-    return execFileSync('git', args, { cwd: ROOT_DIR, encoding: 'utf8' }).trim();
+    return execFileSync('git', args, {
+      cwd: ROOT_DIR,
+      encoding: 'utf8',
+    }).trim();
   } catch {
     return null;
   }
@@ -27,7 +30,12 @@ const git = (...args) => {
 
 const versionOf = (name) => {
   try {
-    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`, { paths: [ROOT_DIR] }), 'utf8')).version;
+    return JSON.parse(
+      readFileSync(
+        require.resolve(`${name}/package.json`, { paths: [ROOT_DIR] }),
+        'utf8',
+      ),
+    ).version;
   } catch {
     return null;
   }
@@ -61,8 +69,9 @@ export function environment() {
       libraryDirty: (git('status', '--porcelain', '--', 'libs') ?? '') !== '',
     },
     pinning: CAN_PIN ? placement(cpus.length) : null,
-    topology: CAN_PIN && cpus.length >= 2
-      ? `server pinned to core ${placement(cpus.length).server}, load generator(s) to core ${placement(cpus.length).load} (taskset); loopback 127.0.0.1 from source addresses 127.0.0.2 and up`
-      : 'server and load generator(s) as separate processes on the same host, loopback (127.0.0.1), sharing its cores',
+    topology:
+      CAN_PIN && cpus.length >= 2
+        ? `server pinned to core ${placement(cpus.length).server}, load generator(s) to core ${placement(cpus.length).load} (taskset); loopback 127.0.0.1 from source addresses 127.0.0.2 and up`
+        : 'server and load generator(s) as separate processes on the same host, loopback (127.0.0.1), sharing its cores',
   };
 }

@@ -55,7 +55,8 @@ export class LogHistogram {
   }
 
   add(other) {
-    const h = other instanceof LogHistogram ? other : LogHistogram.fromJSON(other);
+    const h =
+      other instanceof LogHistogram ? other : LogHistogram.fromJSON(other);
     for (let i = 0; i < BUCKETS; i++) this.counts[i] += h.counts[i];
     this.total += h.total;
     this.sum += h.sum;
@@ -66,7 +67,8 @@ export class LogHistogram {
   /** Sparse form for IPC and the results file: [[bucket, count], ...]. */
   toJSON() {
     const buckets = [];
-    for (let i = 0; i < BUCKETS; i++) if (this.counts[i] > 0) buckets.push([i, this.counts[i]]);
+    for (let i = 0; i < BUCKETS; i++)
+      if (this.counts[i] > 0) buckets.push([i, this.counts[i]]);
     return { total: this.total, sum: this.sum, max: this.max, buckets };
   }
 

@@ -4,11 +4,16 @@ import { join } from 'node:path';
 import { serverScript } from './build.mjs';
 import { startChild } from './children.mjs';
 import { cpus } from 'node:os';
-import { BENCH_SECRET, placement, SAMPLE_EVERY, SOURCE_ADDRESSES } from './config.mjs';
+import {
+  BENCH_SECRET,
+  placement,
+  SAMPLE_EVERY,
+  SOURCE_ADDRESSES,
+} from './config.mjs';
 import { LogHistogram } from './histogram.mjs';
-import { BENCH_DIR, BUILD_DIR } from './paths.mjs';
+import { BENCH_DIR } from './paths.mjs';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Rig {
   /** Connections are numbered 0 .. next - 1 in order of opening; those below `connected` are open. */
@@ -16,7 +21,10 @@ export class Rig {
   nextIndex = 0;
 
   static async start(variant, mode, logDir) {
-    if (variant.instances !== 1) throw new Error(`${variant.id}: only single-instance variants are implemented`);
+    if (variant.instances !== 1)
+      throw new Error(
+        `${variant.id}: only single-instance variants are implemented`,
+      );
     const rig = new Rig();
     rig.variant = variant;
     const cores = placement(cpus().length);
@@ -66,14 +74,18 @@ export class Rig {
     const failed = sum(results, 'failed');
     if (failed > 0) {
       const why = results.find((r) => r.firstFailure)?.firstFailure;
-      throw new Error(`${this.variant.id}: ${failed} of ${n - from} connections failed (${why})`);
+      throw new Error(
+        `${this.variant.id}: ${failed} of ${n - from} connections failed (${why})`,
+      );
     }
     return { opened, failed, ms: Math.max(...results.map((r) => r.ms)) };
   }
 
   /** Closes every connection numbered `n` or above, then waits for the server to see it. */
   async closeDownTo(n) {
-    await Promise.all(this.clients.map((c) => c.call('closeFrom', { from: n })));
+    await Promise.all(
+      this.clients.map((c) => c.call('closeFrom', { from: n })),
+    );
     this.connected = Math.min(this.connected, n);
     for (let i = 0; i < 100; i++) {
       const { sockets } = await this.usage();
@@ -88,7 +100,9 @@ export class Rig {
 
   /** Merged readings of every load generator since the last reset. */
   async clientStats(reset = true) {
-    const all = await Promise.all(this.clients.map((c) => c.call('stats', { reset })));
+    const all = await Promise.all(
+      this.clients.map((c) => c.call('stats', { reset })),
+    );
     const latency = new LogHistogram();
     const connectLatency = new LogHistogram();
     all.forEach((s) => {
@@ -103,7 +117,9 @@ export class Rig {
       closedByServer: sum(all, 'closedByServer'),
       failed: sum(all, 'failed'),
       /** Busiest generator's CPU share of one core. */
-      cpuShare: Math.max(...all.map((s) => s.cpuUs / 1000 / Math.max(1, s.wallMs))),
+      cpuShare: Math.max(
+        ...all.map((s) => s.cpuUs / 1000 / Math.max(1, s.wallMs)),
+      ),
       eldP99: Math.max(...all.map((s) => s.eld.p99)),
       eldMax: Math.max(...all.map((s) => s.eld.max)),
       latency,
@@ -120,9 +136,12 @@ export class Rig {
     let last = -1;
     let lastChange = Date.now();
     for (;;) {
-      const stats = await Promise.all(this.clients.map((c) => c.call('stats', { reset: false })));
+      const stats = await Promise.all(
+        this.clients.map((c) => c.call('stats', { reset: false })),
+      );
       const events = sum(stats, 'events');
-      if (events >= expected) return { events, waitedMs: Date.now() - started, complete: true };
+      if (events >= expected)
+        return { events, waitedMs: Date.now() - started, complete: true };
       if (events !== last) {
         last = events;
         lastChange = Date.now();
@@ -146,5 +165,3 @@ export class Rig {
 function sum(items, key) {
   return items.reduce((total, item) => total + (item[key] ?? 0), 0);
 }
-
-export { sleep, BUILD_DIR };

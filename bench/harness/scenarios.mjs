@@ -1,13 +1,21 @@
 // The scenarios, each a sequence of measured windows on one Rig. A window
 // reads the server's CPU time and the clients' counts before and after, so
 // every figure is a delta over the same span.
-import { BACKLOG_MS, CLIENT_CPU_LIMIT, LATENCY_LIMIT_MS, MIN_DELIVERY_RATIO } from './config.mjs';
+import {
+  BACKLOG_MS,
+  CLIENT_CPU_LIMIT,
+  LATENCY_LIMIT_MS,
+  MIN_DELIVERY_RATIO,
+} from './config.mjs';
 import { sleep } from './rig.mjs';
 
 const cpuUs = (a, b) => b.cpu.user - a.cpu.user + (b.cpu.system - a.cpu.system);
 const sysUs = (a, b) => b.cpu.system - a.cpu.system;
 const ms = (us) => (us === undefined ? null : us / 1000);
-const round = (x, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
+const round = (x, digits = 2) =>
+  x === null || x === undefined || !Number.isFinite(x)
+    ? null
+    : Number(x.toFixed(digits));
 
 function latencyOf(histogram) {
   return {
@@ -30,7 +38,10 @@ function clientCheck(stats) {
 /** Lets in-flight events land, so that a window starts quiet. */
 async function settle(rig) {
   const { events } = await rig.clientStats(false);
-  await rig.waitForEvents(Number.MAX_SAFE_INTEGER, { quietMs: 300, maxMs: 10_000 });
+  await rig.waitForEvents(Number.MAX_SAFE_INTEGER, {
+    quietMs: 300,
+    maxMs: 10_000,
+  });
   return events;
 }
 
@@ -50,7 +61,10 @@ export async function measureIdle(rig, n, baseline, mode) {
     rssPerConnBytes: Math.round((mem.rss - baseline.rss) / n),
     heapUsedMB: round(mem.heapUsed / 2 ** 20, 1),
     rssMB: round(mem.rss / 2 ** 20, 1),
-    idleCpuShare: round(cpuUs(before, after) / 1000 / (after.at - before.at), 4),
+    idleCpuShare: round(
+      cpuUs(before, after) / 1000 / (after.at - before.at),
+      4,
+    ),
     eldP99Ms: round(after.eld.p99),
     eldMaxMs: round(after.eld.max),
   };
@@ -63,7 +77,10 @@ export async function measureIdle(rig, n, baseline, mode) {
  * writing, the kernel's share of the sends) divided by the events the
  * clients counted.
  */
-export async function publishWindow(rig, { kind, rate, durationMs, payloadBytes, users, perPublish, offered }) {
+export async function publishWindow(
+  rig,
+  { kind, rate, durationMs, payloadBytes, users, perPublish, offered },
+) {
   await settle(rig);
   const c0 = await rig.clientStats();
   await rig.server.call('eldReset');
@@ -74,7 +91,10 @@ export async function publishWindow(rig, { kind, rate, durationMs, payloadBytes,
     durationMs + 120_000,
   );
   const expected = pub.published * perPublish;
-  const wait = await rig.waitForEvents(c0.events + expected, { quietMs: 500, maxMs: 5000 });
+  const wait = await rig.waitForEvents(c0.events + expected, {
+    quietMs: 500,
+    maxMs: 5000,
+  });
   const s1 = await rig.usage();
   const c1 = await rig.clientStats();
   const delivered = c1.events - c0.events;
@@ -89,7 +109,9 @@ export async function publishWindow(rig, { kind, rate, durationMs, payloadBytes,
     offeredPerSec: Math.round((expected * 1000) / durationMs),
     delivered,
     deliveryRatio: round(delivered / Math.max(1, expected), 4),
-    deliveredPerSec: Math.round((delivered * 1000) / spanMs),
+    deliveredPerSec: Math.round(
+      (delivered * 1000) / Math.max(durationMs, spanMs),
+    ),
     cpuUsPerEvent: round(cpu / Math.max(1, delivered)),
     cpuUsPerPublish: round(cpu / pub.published),
     sysShare: round(sysUs(s0, s1) / Math.max(1, cpu)),
@@ -105,7 +127,10 @@ export async function publishWindow(rig, { kind, rate, durationMs, payloadBytes,
 }
 
 /** The server kept up: (nearly) everything delivered, and no backlog of a second or more. */
-const keptUp = (w) => w.deliveryRatio >= MIN_DELIVERY_RATIO && w.latencyMs.p99 !== null && w.latencyMs.p99 < BACKLOG_MS;
+const keptUp = (w) =>
+  w.deliveryRatio >= MIN_DELIVERY_RATIO &&
+  w.latencyMs.p99 !== null &&
+  w.latencyMs.p99 < BACKLOG_MS;
 /** Kept up with p99 under the latency limit. */
 const sustained = (w) => keptUp(w) && w.latencyMs.p99 < LATENCY_LIMIT_MS;
 
@@ -134,11 +159,22 @@ export async function broadcastLadder(rig, n, mode, log) {
     if (offered === mode.referenceRate && mode.referenceRepeats > 1) {
       // The load variants are compared at: repeated, the median kept, the spread reported.
       const runs = [w];
-      for (let i = 1; i < mode.referenceRepeats; i++) runs.push(await once(offered));
-      const sorted = [...runs].sort((a, b) => a.cpuUsPerEvent - b.cpuUsPerEvent);
+      for (let i = 1; i < mode.referenceRepeats; i++)
+        runs.push(await once(offered));
+      const sorted = [...runs].sort(
+        (a, b) => a.cpuUsPerEvent - b.cpuUsPerEvent,
+      );
       w = { ...sorted[Math.floor(sorted.length / 2)] };
-      w.repeats = runs.map((r) => ({ cpuUsPerEvent: r.cpuUsPerEvent, p50: r.latencyMs.p50, p99: r.latencyMs.p99, deliveryRatio: r.deliveryRatio }));
-      w.cpuUsPerEventRange = [sorted[0].cpuUsPerEvent, sorted.at(-1).cpuUsPerEvent];
+      w.repeats = runs.map((r) => ({
+        cpuUsPerEvent: r.cpuUsPerEvent,
+        p50: r.latencyMs.p50,
+        p99: r.latencyMs.p99,
+        deliveryRatio: r.deliveryRatio,
+      }));
+      w.cpuUsPerEventRange = [
+        sorted[0].cpuUsPerEvent,
+        sorted.at(-1).cpuUsPerEvent,
+      ];
     }
     windows.push(w);
     log(
@@ -162,18 +198,47 @@ export async function broadcastLadder(rig, n, mode, log) {
 /**
  * Scenario 3: `sendToUser` to users drawn at random among the N connected
  * ones (one connection each). The cost per call comes from bursts of calls
- * made back to back inside the server (median of three): at a few hundred
+ * made back to back inside the server, each user at most once per burst
+ * (median of three, after a few to warm up), the same number of calls at
+ * every N: at a few hundred
  * calls a second, the CPU of waking the process for each call would swamp
  * it. Latency comes from an open-loop window at `rate` calls per second.
  */
 export async function unicast(rig, n, mode, log) {
-  const { rate, windowMs, burstCalls, burstMs } = mode.unicast;
+  const { rate, windowMs, burstCalls, burstMs, warmupBursts } = mode.unicast;
   await settle(rig);
   const bursts = [];
+  // Warm-up bursts (JIT, inline caches, allocation sizing), not counted:
+  // without them the first N measured costs up to twice the others.
+  for (let i = 0; i < warmupBursts; i++) {
+    await rig.server.call(
+      'burst',
+      {
+        users: n,
+        maxCalls: burstCalls,
+        maxMs: burstMs,
+        payloadBytes: mode.payloadBytes,
+      },
+      120_000,
+    );
+  }
+  await settle(rig);
   for (let i = 0; i < 3; i++) {
     const before = (await rig.clientStats(false)).events;
-    const b = await rig.server.call('burst', { users: n, maxCalls: burstCalls, maxMs: burstMs, payloadBytes: mode.payloadBytes }, 120_000);
-    const arrived = await rig.waitForEvents(before + b.calls, { quietMs: 300, maxMs: 5000 });
+    const b = await rig.server.call(
+      'burst',
+      {
+        users: n,
+        maxCalls: burstCalls,
+        maxMs: burstMs,
+        payloadBytes: mode.payloadBytes,
+      },
+      120_000,
+    );
+    const arrived = await rig.waitForEvents(before + b.calls, {
+      quietMs: 300,
+      maxMs: 5000,
+    });
     bursts.push({ ...b, delivered: arrived.events - before });
   }
   const median = [...bursts].sort((a, b) => a.cpuUsPerCall - b.cpuUsPerCall)[1];
@@ -189,7 +254,12 @@ export async function unicast(rig, n, mode, log) {
     ...w,
     cpuUsPerCall: round(median.cpuUsPerCall),
     inCallUs: round(median.inCallUs),
-    bursts: bursts.map((b) => ({ calls: b.calls, delivered: b.delivered, cpuUsPerCall: round(b.cpuUsPerCall), inCallUs: round(b.inCallUs) })),
+    bursts: bursts.map((b) => ({
+      calls: b.calls,
+      delivered: b.delivered,
+      cpuUsPerCall: round(b.cpuUsPerCall),
+      inCallUs: round(b.inCallUs),
+    })),
   };
   log(
     `    sendToUser: ${fmt(result.cpuUsPerCall)} us CPU/call (bursts ${bursts.map((b) => fmt(b.cpuUsPerCall)).join(', ')}; ` +
@@ -239,10 +309,22 @@ export async function churn(rig, mode, log) {
   await rig.server.call('eldReset');
   s0 = await rig.usage();
   const [pub, during] = await Promise.all([
-    rig.server.call('publish', { kind: 'broadcast', rate: broadcastRate, durationMs: windowMs, payloadBytes: mode.payloadBytes }, windowMs + 120_000),
+    rig.server.call(
+      'publish',
+      {
+        kind: 'broadcast',
+        rate: broadcastRate,
+        durationMs: windowMs,
+        payloadBytes: mode.payloadBytes,
+      },
+      windowMs + 120_000,
+    ),
     runChurn(),
   ]);
-  await rig.waitForEvents(Number.MAX_SAFE_INTEGER, { quietMs: 400, maxMs: 3000 });
+  await rig.waitForEvents(Number.MAX_SAFE_INTEGER, {
+    quietMs: 400,
+    maxMs: 3000,
+  });
   s1 = await rig.usage();
   const c1 = await rig.clientStats();
   await sleep(500);
@@ -279,93 +361,160 @@ export async function churn(rig, mode, log) {
 }
 
 /**
+ * Publishes for `durationMs` while reading the server every 250 ms (no GC),
+ * then waits for the clients to go quiet. Returns the readings.
+ */
+async function sampledPublish(rig, params, quietMs = 500) {
+  const c0 = await rig.clientStats();
+  await rig.server.call('eldReset');
+  const s0 = await rig.usage();
+  const peak = {
+    heapUsed: s0.heapUsed,
+    rss: s0.rss,
+    socketBuffered: s0.socketBuffered,
+  };
+  const timeline = [];
+  let publishing = true;
+  const published = rig.server
+    .call(
+      'publish',
+      { kind: 'broadcast', ...params },
+      params.durationMs + 120_000,
+    )
+    .finally(() => (publishing = false));
+  while (publishing) {
+    await sleep(250);
+    const u = await rig.usage();
+    for (const key of Object.keys(peak))
+      peak[key] = Math.max(peak[key], u[key]);
+    timeline.push([
+      Math.round(u.at - s0.at),
+      round(u.heapUsed / 2 ** 20, 1),
+      round(u.rss / 2 ** 20, 1),
+      u.sockets,
+      round(u.socketBuffered / 2 ** 20, 2),
+    ]);
+  }
+  const pub = await published;
+  await rig.waitForEvents(Number.MAX_SAFE_INTEGER, { quietMs, maxMs: 5000 });
+  return { c0, s0, pub, peak, timeline };
+}
+
+/**
  * Scenario 4: one connection in `every` stops reading (its socket paused;
  * sampled connections are never among them) while broadcasting goes on with
- * large payloads. The server's heap is read every 250 ms, and the fast
- * clients' latency is compared with a window before anyone stalled.
+ * large payloads. The server's heap is read every 250 ms, first in a
+ * reference window where everyone reads, then with the stalled clients; the
+ * growth over the reference is what the stalled clients cost (the rest is
+ * garbage of the traffic itself). The fast clients' latency is compared
+ * between the two windows.
  *
- * Before that, with no connection open, `prefill` events are published so
- * that anything a variant retains per message (the library's history) is at
- * its bound already and the growth measured is the slow consumers' own.
+ * Before that, `prefill` events are published to a single connection so
+ * that anything a variant retains per message (the library's history, with
+ * its frames in their written form) is at its bound already.
  * Loopback sockets take about 4 MB each in kernel buffers (tcp_wmem max)
  * before the server process sees backpressure, so a stalled client must be
  * sent more than that for its server-side buffering to show.
  */
 export async function slowConsumers(rig, mode, log) {
-  const { connections, every, rate, payloadBytes, prefill, referenceMs, windowMs, cutWaitMs } = mode.slow;
-  await rig.closeDownTo(0);
-  await rig.server.call('publish', { kind: 'broadcast', rate: 2000, durationMs: (prefill * 1000) / 2000, payloadBytes }, 120_000);
+  const {
+    connections,
+    every,
+    rate,
+    payloadBytes,
+    prefill,
+    referenceMs,
+    windowMs,
+    cutWaitMs,
+  } = mode.slow;
+  await rig.closeDownTo(1);
+  await rig.server.call(
+    'publish',
+    {
+      kind: 'broadcast',
+      rate: 2000,
+      durationMs: (prefill * 1000) / 2000,
+      payloadBytes,
+    },
+    120_000,
+  );
   await rig.connectTo(connections);
-  const reference = await publishWindow(rig, {
-    kind: 'broadcast',
+  await settle(rig);
+
+  const refBefore = await rig.usage(true);
+  const ref = await sampledPublish(rig, {
     rate,
     durationMs: referenceMs,
     payloadBytes,
-    perPublish: connections,
   });
+  const refStats = await rig.clientStats();
+  const frameBytes =
+    (refStats.bytes - ref.c0.bytes) /
+    Math.max(1, refStats.events - ref.c0.events);
   await settle(rig);
+
   const before = await rig.usage(true);
-  const stalled = (await rig.call('stall', { every, offset: Math.floor(every / 2) })).reduce((a, b) => a + b, 0);
-  const c0 = await rig.clientStats();
-  await rig.server.call('eldReset');
-  const s0 = await rig.usage();
-  let peakHeap = s0.heapUsed;
-  let peakRss = s0.rss;
-  let peakSocketBuffered = s0.socketBuffered;
-  const timeline = [];
-  let publishing = true;
-  const published = rig.server
-    .call('publish', { kind: 'broadcast', rate, durationMs: windowMs, payloadBytes }, windowMs + 120_000)
-    .finally(() => (publishing = false));
-  while (publishing) {
-    await sleep(250);
-    const u = await rig.usage();
-    peakHeap = Math.max(peakHeap, u.heapUsed);
-    peakRss = Math.max(peakRss, u.rss);
-    peakSocketBuffered = Math.max(peakSocketBuffered, u.socketBuffered);
-    timeline.push([Math.round(u.at - s0.at), round(u.heapUsed / 2 ** 20, 1), round(u.rss / 2 ** 20, 1), u.sockets, round(u.socketBuffered / 2 ** 20, 2)]);
-  }
-  const pub = await published;
-  await rig.waitForEvents(Number.MAX_SAFE_INTEGER, { quietMs: 500, maxMs: 5000 });
+  const stalled = (
+    await rig.call('stall', { every, offset: Math.floor(every / 2) })
+  ).reduce((a, b) => a + b, 0);
+  const slow = await sampledPublish(rig, {
+    rate,
+    durationMs: windowMs,
+    payloadBytes,
+  });
   await sleep(cutWaitMs); // the library cuts a stalled socket 2 s after its final event
   const s1 = await rig.usage();
   const c1 = await rig.clientStats();
   const afterGc = await rig.usage(true);
-  const fastExpected = pub.published * (connections - stalled);
-  const fastDelivered = c1.events - c0.events - (c1.slowEvents - c0.slowEvents);
+  const fastExpected = slow.pub.published * (connections - stalled);
+  const fastDelivered =
+    c1.events - slow.c0.events - (c1.slowEvents - slow.c0.slowEvents);
+  const mb = (bytes) => round(bytes / 2 ** 20, 1);
   const result = {
     connections,
     stalled,
     publishRate: rate,
     payloadBytes,
-    published: pub.published,
-    frameBytes: reference.bytesPerEvent,
+    published: slow.pub.published,
+    frameBytes: round(frameBytes, 0),
     /** What each stalled client was sent and did not read. */
-    unreadPerStalledMB: round((pub.published * reference.bytesPerEvent) / 2 ** 20, 1),
-    referenceLatencyMs: reference.latencyMs,
+    unreadPerStalledMB: mb(slow.pub.published * frameBytes),
+    referenceLatencyMs: latencyOf(refStats.latency),
     latencyMs: latencyOf(c1.latency),
     fastDeliveryRatio: round(fastDelivered / Math.max(1, fastExpected), 4),
-    stalledClosedByServer: Math.max(0, s0.sockets - s1.sockets),
-    heapBeforeMB: round(before.heapUsed / 2 ** 20, 1),
-    peakHeapGrowthMB: round((peakHeap - before.heapUsed) / 2 ** 20, 1),
-    heapGrowthAfterGcMB: round((afterGc.heapUsed - before.heapUsed) / 2 ** 20, 1),
-    peakRssGrowthMB: round((peakRss - before.rss) / 2 ** 20, 1),
+    stalledClosedByServer: Math.max(0, slow.s0.sockets - s1.sockets),
+    heapBeforeMB: mb(before.heapUsed),
+    /** Peak heap growth while everyone reads: the garbage of the traffic itself. */
+    referencePeakHeapGrowthMB: mb(ref.peak.heapUsed - refBefore.heapUsed),
+    peakHeapGrowthMB: mb(slow.peak.heapUsed - before.heapUsed),
+    /** Peak growth with stalled clients over that of the reference window. */
+    peakHeapGrowthOverReferenceMB: mb(
+      slow.peak.heapUsed -
+        before.heapUsed -
+        (ref.peak.heapUsed - refBefore.heapUsed),
+    ),
+    heapGrowthAfterGcMB: mb(afterGc.heapUsed - before.heapUsed),
+    peakRssGrowthMB: mb(slow.peak.rss - before.rss),
     /** Most bytes waiting in the server's socket write buffers (Node side, not the kernel's). */
-    peakSocketBufferedMB: round(peakSocketBuffered / 2 ** 20, 1),
-    socketBufferedAtEndMB: round(s1.socketBuffered / 2 ** 20, 1),
-    serverCpuShare: round(cpuUs(s0, s1) / 1000 / (s1.at - s0.at)),
+    peakSocketBufferedMB: mb(slow.peak.socketBuffered),
+    socketBufferedAtEndMB: mb(s1.socketBuffered),
+    serverCpuShare: round(cpuUs(slow.s0, s1) / 1000 / (s1.at - slow.s0.at)),
     client: clientCheck(c1),
     /** [ms since start, heapUsed MB, rss MB, open sockets, socket write buffers MB] every 250 ms. */
-    timeline,
+    timeline: slow.timeline,
   };
   log(
     `    slow consumers ${stalled}/${connections}: peak heap +${result.peakHeapGrowthMB} MB ` +
-      `(after GC +${result.heapGrowthAfterGcMB} MB), ${result.stalledClosedByServer} cut by the server, ` +
-      `fast p99 ${reference.latencyMs.p99} -> ${result.latencyMs.p99} ms`,
+      `(reference +${result.referencePeakHeapGrowthMB} MB; after GC +${result.heapGrowthAfterGcMB} MB), ` +
+      `${result.stalledClosedByServer} cut by the server, fast p99 ${result.referenceLatencyMs.p99} -> ${result.latencyMs.p99} ms`,
   );
   return result;
 }
 
 export function fmt(x) {
-  return x === null || x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(1);
+  return x === null || x === undefined
+    ? '-'
+    : x >= 100
+      ? x.toFixed(0)
+      : x.toFixed(1);
 }

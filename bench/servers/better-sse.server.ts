@@ -38,7 +38,8 @@ server.listen(0, '127.0.0.1', () => {
     sendToUser(userId, seq, payload) {
       const sessions = byUser.get(userId);
       if (!sessions) return;
-      for (const session of sessions) session.push(payload, 'tick', String(seq));
+      for (const session of sessions)
+        session.push(payload, 'tick', String(seq));
     },
   });
 });

@@ -168,7 +168,11 @@ function publish(request: PublishRequest, target: BenchTarget) {
       for (; sent < due; sent++) {
         const intended = start + sent * interval;
         maxLagMs = Math.max(maxLagMs, now - intended);
-        const payload: BenchPayload = { t: intended, s: ++publishSeq, p: padding };
+        const payload: BenchPayload = {
+          t: intended,
+          s: ++publishSeq,
+          p: padding,
+        };
         const before = performance.now();
         if (kind === 'broadcast') target.broadcast(publishSeq, payload);
         else if (kind === 'user') {
@@ -188,27 +192,38 @@ function publish(request: PublishRequest, target: BenchTarget) {
 }
 
 /**
- * Calls `sendToUser` back to back (random users) until `maxCalls` or
+ * Calls `sendToUser` back to back until `maxCalls` (at most one per user) or
  * `maxMs`, then lets the writes go out (they leave after the current tick)
  * and returns the CPU time per call: lookup, fan-out and the write to the
- * recipient, with warm caches and no timer wake-up in between.
+ * recipient, without a timer wake-up per call. Each user is called at most
+ * once, so no two writes share a socket (and a syscall) whatever N is.
  */
 async function burst(request: BurstRequest, target: BenchTarget) {
   const { users, maxCalls, maxMs, payloadBytes } = request;
   const padding = '#' + 'x'.repeat(Math.max(0, payloadBytes - 48));
-  let random = 0x68e31da4;
+  // A stride coprime with N visits distinct users in a scattered order.
+  const stride = users % 7919 === 0 ? 7907 : 7919;
+  const offset = Math.floor(Math.random() * users);
+  const limit = Math.min(maxCalls, users);
   const cpu0 = process.cpuUsage();
   const start = wallNow();
   let calls = 0;
-  while (calls < maxCalls && wallNow() - start < maxMs) {
-    random = (Math.imul(random, 1103515245) + 12345) >>> 0;
-    target.sendToUser(`u${random % users}`, ++publishSeq, { t: wallNow(), s: publishSeq, p: padding });
+  while (calls < limit && wallNow() - start < maxMs) {
+    target.sendToUser(`u${(offset + calls * stride) % users}`, ++publishSeq, {
+      t: wallNow(),
+      s: publishSeq,
+      p: padding,
+    });
     calls++;
   }
   const callMs = wallNow() - start;
   await new Promise((resolve) => setImmediate(resolve));
   const cpu = process.cpuUsage(cpu0);
-  return { calls, cpuUsPerCall: (cpu.user + cpu.system) / calls, inCallUs: (callMs * 1000) / calls };
+  return {
+    calls,
+    cpuUsPerCall: (cpu.user + cpu.system) / calls,
+    inCallUs: (callMs * 1000) / calls,
+  };
 }
 
 /** `--name=value` command-line options of a server. */

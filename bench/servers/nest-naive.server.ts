@@ -14,7 +14,11 @@ import {
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { filter, map, type Observable, Subject } from 'rxjs';
-import { type BenchPayload, serveControl, trackConnections } from './control.js';
+import {
+  type BenchPayload,
+  serveControl,
+  trackConnections,
+} from './control.js';
 
 interface BusMessage {
   /** Undefined: every connection. */
