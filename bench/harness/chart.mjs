@@ -30,23 +30,45 @@ const num = (v) =>
 
 /**
  * One panel: x is the number of connections (linear), one line per series,
- * dashed lines for secondary series. Points with a null y are skipped.
+ * dashed lines for secondary series. Points with a null y are skipped. With
+ * `log`, the y axis is logarithmic (powers of ten), for series that differ
+ * by orders of magnitude.
  */
-function panel({ x0, y0, width, height, title, yLabel, xValues, series }) {
+function panel({
+  x0,
+  y0,
+  width,
+  height,
+  title,
+  yLabel,
+  xValues,
+  series,
+  log = false,
+}) {
   const out = [];
   const ys = series
     .flatMap((s) => s.points.map((p) => p[1]))
-    .filter((v) => v != null && Number.isFinite(v));
-  const yMax = niceMax(Math.max(...ys, 0) * 1.05);
+    .filter((v) => v != null && Number.isFinite(v) && (!log || v > 0));
   const xMin = 0;
   const xMax = Math.max(...xValues) * 1.05;
   const sx = (x) => x0 + ((x - xMin) / (xMax - xMin)) * width;
-  const sy = (y) => y0 + height - (y / yMax) * height;
+  let sy;
+  let ticks;
+  if (log) {
+    const lo = Math.floor(Math.log10(Math.min(...ys)));
+    const hi = Math.ceil(Math.log10(Math.max(...ys)));
+    sy = (y) =>
+      y0 + height - ((Math.log10(y) - lo) / Math.max(1, hi - lo)) * height;
+    ticks = Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+  } else {
+    const yMax = niceMax(Math.max(...ys, 0) * 1.05);
+    sy = (y) => y0 + height - (y / yMax) * height;
+    ticks = Array.from({ length: 6 }, (_, i) => (yMax * i) / 5);
+  }
   out.push(
     `<text x="${x0 + width / 2}" y="${y0 - 14}" text-anchor="middle" font-size="14" font-weight="600">${esc(title)}</text>`,
   );
-  for (let i = 0; i <= 5; i++) {
-    const y = (yMax * i) / 5;
+  for (const y of ticks) {
     out.push(
       `<line x1="${x0}" x2="${x0 + width}" y1="${sy(y)}" y2="${sy(y)}" stroke="#e5e5e5"/>`,
       `<text x="${x0 - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11" fill="#444">${num(y)}</text>`,
@@ -65,7 +87,9 @@ function panel({ x0, y0, width, height, title, yLabel, xValues, series }) {
     `<text transform="translate(${x0 - 40} ${y0 + height / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>`,
   );
   for (const s of series) {
-    const pts = s.points.filter((p) => p[1] != null && Number.isFinite(p[1]));
+    const pts = s.points.filter(
+      (p) => p[1] != null && Number.isFinite(p[1]) && (!log || p[1] > 0),
+    );
     if (pts.length === 0) continue;
     const d = pts
       .map(
@@ -99,10 +123,10 @@ export function figure({ title, subtitle, panels, legendItems }) {
   const pw = 360;
   const ph = 250;
   const width = 90 + panels.length * (pw + 90);
-  const height = ph + 150;
+  const height = ph + 170;
   const body = panels
     .map((p, i) =>
-      panel({ ...p, x0: 75 + i * (pw + 90), y0: 62, width: pw, height: ph }),
+      panel({ ...p, x0: 75 + i * (pw + 90), y0: 82, width: pw, height: ph }),
     )
     .join('\n');
   return [

@@ -429,7 +429,7 @@ export function markdown(results, summary, charts) {
   );
   const anySlow = Object.values(summary.variants).find((v) => v.slow)?.slow;
   lines.push(
-    `${s.connections} connections, one in ${s.every} stops reading; ${s.rate} broadcasts/s of ${k(s.payloadBytes)} B for ${s.windowMs / 1000} s` +
+    `${s.connections} connections, one in ${s.every} stops reading; ${s.rate} broadcasts/s of ${s.payloadBytes / 1024} KB for ${s.windowMs / 1000} s` +
       (anySlow
         ? `, about ${fix(anySlow.unreadPerStalledMB)} MB unread per stalled client`
         : '') +

@@ -39,7 +39,7 @@ function clientCheck(stats) {
 async function settle(rig) {
   const { events } = await rig.clientStats(false);
   await rig.waitForEvents(Number.MAX_SAFE_INTEGER, {
-    quietMs: 300,
+    quietMs: 200,
     maxMs: 10_000,
   });
   return events;
@@ -47,7 +47,7 @@ async function settle(rig) {
 
 /** Scenario 1: memory per connection after GC, event-loop delay and CPU while idle. */
 export async function measureIdle(rig, n, baseline, mode) {
-  await sleep(300);
+  await sleep(200);
   const mem = await rig.usage(true);
   await rig.server.call('eldReset');
   const before = await rig.usage();
@@ -364,7 +364,7 @@ export async function churn(rig, mode, log) {
  * Publishes for `durationMs` while reading the server every 250 ms (no GC),
  * then waits for the clients to go quiet. Returns the readings.
  */
-async function sampledPublish(rig, params, quietMs = 500) {
+async function sampledPublish(rig, params, quietMs = 300) {
   const c0 = await rig.clientStats();
   await rig.server.call('eldReset');
   const s0 = await rig.usage();
@@ -432,8 +432,8 @@ export async function slowConsumers(rig, mode, log) {
     'publish',
     {
       kind: 'broadcast',
-      rate: 2000,
-      durationMs: (prefill * 1000) / 2000,
+      rate: 5000,
+      durationMs: (prefill * 1000) / 5000,
       payloadBytes,
     },
     120_000,
