@@ -100,13 +100,14 @@ export const MODES = {
       rate: 200,
       windowMs: 600,
       burstCalls: 1000,
-      burstMs: 100,
-      warmupBursts: 5,
+      burstRounds: 2,
+      burstMs: 200,
+      warmupBursts: 3,
     },
     churn: {
       connections: 1000,
       perSecond: 100,
-      windowMs: 600,
+      windowMs: 500,
       broadcastRate: 10,
     },
     slow: {
@@ -133,8 +134,10 @@ export const MODES = {
     unicast: {
       rate: 200,
       windowMs: 3000,
+      /** Calls per round: the same at every N, at most one per user. */
       burstCalls: 1000,
-      burstMs: 400,
+      burstRounds: 5,
+      burstMs: 1000,
       warmupBursts: 5,
     },
     churn: {

@@ -205,7 +205,8 @@ export async function broadcastLadder(rig, n, mode, log) {
  * it. Latency comes from an open-loop window at `rate` calls per second.
  */
 export async function unicast(rig, n, mode, log) {
-  const { rate, windowMs, burstCalls, burstMs, warmupBursts } = mode.unicast;
+  const { rate, windowMs, burstCalls, burstRounds, burstMs, warmupBursts } =
+    mode.unicast;
   await settle(rig);
   const bursts = [];
   // Warm-up bursts (JIT, inline caches, allocation sizing), not counted:
@@ -216,6 +217,7 @@ export async function unicast(rig, n, mode, log) {
       {
         users: n,
         maxCalls: burstCalls,
+        rounds: burstRounds,
         maxMs: burstMs,
         payloadBytes: mode.payloadBytes,
       },
@@ -230,6 +232,7 @@ export async function unicast(rig, n, mode, log) {
       {
         users: n,
         maxCalls: burstCalls,
+        rounds: burstRounds,
         maxMs: burstMs,
         payloadBytes: mode.payloadBytes,
       },

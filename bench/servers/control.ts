@@ -42,7 +42,10 @@ interface PublishRequest {
 interface BurstRequest {
   op: 'burst';
   users: number;
+  /** Calls per round, at most one per user. */
   maxCalls: number;
+  /** Rounds, each in its own tick, so that no two writes of a round share a socket. */
+  rounds: number;
   maxMs: number;
   payloadBytes: number;
 }
@@ -195,32 +198,39 @@ function publish(request: PublishRequest, target: BenchTarget) {
 }
 
 /**
- * Calls `sendToUser` back to back until `maxCalls` (at most one per user) or
- * `maxMs`, then lets the writes go out (they leave after the current tick)
- * and returns the CPU time per call: lookup, fan-out and the write to the
- * recipient, without a timer wake-up per call. Each user is called at most
- * once, so no two writes share a socket (and a syscall) whatever N is.
+ * Calls `sendToUser` back to back, in `rounds` rounds of `maxCalls` calls
+ * (at most `maxMs` in all), letting each round's writes go out (they leave
+ * after the current tick) before the next, and returns the CPU time per
+ * call: lookup, fan-out and the write to the recipient, without a timer
+ * wake-up per call. A round calls each user at most once, so no two writes
+ * share a socket (and a syscall) whatever N is.
  */
 async function burst(request: BurstRequest, target: BenchTarget) {
-  const { users, maxCalls, maxMs, payloadBytes } = request;
+  const { users, maxCalls, rounds, maxMs, payloadBytes } = request;
   const padding = '#' + 'x'.repeat(Math.max(0, payloadBytes - 48));
   // A stride coprime with N visits distinct users in a scattered order.
   const stride = users % 7919 === 0 ? 7907 : 7919;
-  const offset = Math.floor(Math.random() * users);
-  const limit = Math.min(maxCalls, users);
+  let next = Math.floor(Math.random() * users);
+  const perRound = Math.min(maxCalls, users);
   const cpu0 = process.cpuUsage();
   const start = wallNow();
+  let callMs = 0;
   let calls = 0;
-  while (calls < limit && wallNow() - start < maxMs) {
-    target.sendToUser(`u${(offset + calls * stride) % users}`, ++publishSeq, {
-      t: wallNow(),
-      s: publishSeq,
-      p: padding,
-    });
-    calls++;
+  for (let round = 0; round < rounds && wallNow() - start < maxMs; round++) {
+    const roundStart = wallNow();
+    for (let i = 0; i < perRound && wallNow() - start < maxMs; i++) {
+      next = (next + stride) % users;
+      target.sendToUser(`u${next}`, ++publishSeq, {
+        t: wallNow(),
+        s: publishSeq,
+        p: padding,
+      });
+      calls++;
+    }
+    callMs += wallNow() - roundStart;
+    // The round's writes leave in the next tick, before the next round.
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  const callMs = wallNow() - start;
-  await new Promise((resolve) => setImmediate(resolve));
   const cpu = process.cpuUsage(cpu0);
   return {
     calls,
