@@ -95,14 +95,14 @@ export const MODES = {
     referenceRate: 20_000,
     /** Windows at the reference load; the median is reported with the spread. */
     referenceRepeats: 1,
-    windowMs: 800,
+    windowMs: 700,
     unicast: {
       rate: 200,
-      windowMs: 600,
+      windowMs: 500,
       burstCalls: 1000,
       burstRounds: 2,
-      burstMs: 200,
-      warmupBursts: 3,
+      burstMs: 150,
+      warmupBursts: 2,
     },
     churn: {
       connections: 1000,

@@ -1,13 +1,11 @@
 // What the results were measured on, recorded with every run.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
+import { join } from 'node:path';
 import { CAN_PIN, childFdLimit } from './children.mjs';
 import { placement } from './config.mjs';
 import { ROOT_DIR } from './paths.mjs';
-
-const require = createRequire(import.meta.url);
 
 const readProc = (path) => {
   try {
@@ -28,11 +26,12 @@ const git = (...args) => {
   }
 };
 
+/** Read from node_modules directly: some packages do not export their package.json. */
 const versionOf = (name) => {
   try {
     return JSON.parse(
       readFileSync(
-        require.resolve(`${name}/package.json`, { paths: [ROOT_DIR] }),
+        join(ROOT_DIR, 'node_modules', name, 'package.json'),
         'utf8',
       ),
     ).version;
@@ -41,15 +40,22 @@ const versionOf = (name) => {
   }
 };
 
+/** os.cpus() reports 0 MHz in some VMs; /proc/cpuinfo still knows. */
+const cpuMHz = (cpus) =>
+  cpus[0]?.speed ||
+  Number(/cpu MHz\s*:\s*([\d.]+)/.exec(readProc('/proc/cpuinfo') ?? '')?.[1]) ||
+  null;
+
 export function environment() {
   const cpus = os.cpus();
   return {
     cpuModel: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
-    cpuMHz: cpus[0]?.speed ?? null,
+    cpuMHz: cpuMHz(cpus),
     memoryGB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
+    /** Open files per child: WANTED_FD_LIMIT, or the hard limit when it is lower. */
     fdLimitPerProcess: childFdLimit(),
     kernel: {
       tcp_wmem: readProc('/proc/sys/net/ipv4/tcp_wmem'),
