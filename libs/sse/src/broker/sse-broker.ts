@@ -22,7 +22,6 @@ import type { ResolvedSseOptions } from '../sse.options.js';
 import { MemoryTransport } from '../transport/memory.transport.js';
 import { RedisTransport } from '../transport/redis.transport.js';
 import type {
-  SsePresenceEntry,
   SseReadOutcome,
   SseTransport,
 } from '../transport/sse-transport.interface.js';
@@ -49,6 +48,9 @@ import {
   serializeData,
 } from './sse-validation.util.js';
 import { SubjectRegistry } from './subject-registry.js';
+
+/** First letter of a topic's {@link targetKey}. */
+const TOPIC_KEY_PREFIX = 't';
 
 /** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
 const SHUTDOWN_GRACE_MS = 500;
@@ -81,9 +83,8 @@ export class SseBroker
 {
   private readonly logger = new Logger('SseBroker');
   private readonly transport: SseTransport;
-  private readonly users: SubjectRegistry<SseEnvelope>;
-  private readonly topics: SubjectRegistry<SseEnvelope>;
-  private readonly broadcasts: SubjectRegistry<SseEnvelope>;
+  /** One Subject per user, topic and tenant broadcast, by {@link targetKey}. */
+  private readonly targets: SubjectRegistry<SseEnvelope>;
   private readonly clients = new Map<string, SseConnection>();
   private readonly userConnections = new Map<string, Set<SseConnection>>();
   private readonly connectionEvents = new Subject<SseConnectionEvent>();
@@ -118,14 +119,10 @@ export class SseBroker
         : new MemoryTransport(history, listener);
     // A Subject's first subscriber subscribes this instance to the target's
     // messages on the transport; its last one unsubscribes it.
-    const registry = (prefix: string) =>
-      new SubjectRegistry<SseEnvelope>({
-        opened: (key) => this.transport.watch(prefix + key),
-        released: (key) => this.transport.unwatch(prefix + key),
-      });
-    this.users = registry('u');
-    this.topics = registry('t');
-    this.broadcasts = registry('b');
+    this.targets = new SubjectRegistry<SseEnvelope>({
+      opened: (key) => this.transport.watch(key),
+      released: (key) => this.transport.unwatch(key),
+    });
     this.readiness$ = this.transport.readiness$;
   }
 
@@ -229,9 +226,7 @@ export class SseBroker
   ): Observable<SseMessage> {
     assertUserId(userId);
     assertTenantId(opts.tenantId);
-    return this.users
-      .observe(scopedKey(opts.tenantId, userId))
-      .pipe(map((e) => e.message));
+    return this.observe({ type: 'user', userId, tenantId: opts.tenantId });
   }
 
   /** The messages sent to one topic from now on. */
@@ -242,17 +237,17 @@ export class SseBroker
     this.assertTopicsEnabled();
     assertTopic(topic);
     assertTenantId(opts.tenantId);
-    return this.topics
-      .observe(scopedKey(opts.tenantId, topic))
-      .pipe(map((e) => e.message));
+    return this.observe({ type: 'topic', topic, tenantId: opts.tenantId });
   }
 
   /** The messages broadcast to one tenant from now on. */
   broadcastStream(opts: SsePublishOptions = {}): Observable<SseMessage> {
     assertTenantId(opts.tenantId);
-    return this.broadcasts
-      .observe(opts.tenantId ?? '')
-      .pipe(map((e) => e.message));
+    return this.observe({ type: 'broadcast', tenantId: opts.tenantId });
+  }
+
+  private observe(target: SseHistoryTarget): Observable<SseMessage> {
+    return this.targets.observe(targetKey(target)).pipe(map((e) => e.message));
   }
 
   /**
@@ -268,7 +263,7 @@ export class SseBroker
     assertTenantId(target.tenantId);
     if (target.type === 'user') assertUserId(target.userId);
     if (target.type === 'topic') assertTopic(target.topic);
-    const read = await this.transport.read([historyKey(target)], afterId);
+    const read = await this.transport.read([targetKey(target)], afterId);
     return 'reset' in read
       ? { messages: [], complete: false, reason: read.reset }
       : { messages: read.envelopes.map((e) => e.message), complete: true };
@@ -400,7 +395,7 @@ export class SseBroker
     ) {
       throw this.userCapReached();
     }
-    if (cluster && !this.transport.ready) throw this.unavailable();
+    if (!this.transport.ready) throw this.unavailable();
     const connection = new SseConnection(
       this.transport.newClientId(),
       identity,
@@ -417,13 +412,12 @@ export class SseBroker
     forUser.add(connection);
     try {
       if (cluster) {
-        const entry = presenceEntry(connection);
-        if (!(await cluster.reserve(entry, maxConnectionsPerUser))) {
+        if (!(await cluster.reserve(connection, maxConnectionsPerUser))) {
           this.forget(connection);
           throw this.userCapReached();
         }
         // Left while the slot was being reserved: closed() already ran.
-        if (!this.clients.has(connection.id)) cluster.release(entry);
+        if (!this.clients.has(connection.id)) cluster.release(connection);
       }
       connection.hold(this.subscribeTargets(connection));
       connection.prepare(await this.transport.settle(targetKeys(connection)));
@@ -441,17 +435,10 @@ export class SseBroker
   }
 
   private subscribeTargets(connection: SseConnection): Subscription {
-    const { tenantId } = connection;
-    const sources = [
-      this.users.observe(scopedKey(tenantId, connection.userId)),
-      this.broadcasts.observe(tenantId ?? ''),
-      ...connection.topics.map((topic) =>
-        this.topics.observe(scopedKey(tenantId, topic)),
-      ),
-    ];
     const subscription = new Subscription();
     const deliver = (envelope: SseEnvelope) => connection.deliver(envelope);
-    for (const source of sources) subscription.add(source.subscribe(deliver));
+    for (const key of targetKeys(connection))
+      subscription.add(this.targets.observe(key).subscribe(deliver));
     return subscription;
   }
 
@@ -467,7 +454,7 @@ export class SseBroker
     dropped: number,
   ): void {
     if (!this.forget(connection)) return;
-    this.transport.cluster?.release(presenceEntry(connection));
+    this.transport.cluster?.release(connection);
     this.eventsDropped += dropped;
     if (reason === 'slow_consumer') {
       this.logger.warn(
@@ -507,9 +494,7 @@ export class SseBroker
     clearTimeout(timer);
     // Keep-alive sockets of ended streams would otherwise hold server.close().
     connections.forEach((c) => c.response.socket?.destroy());
-    this.users.completeAll();
-    this.topics.completeAll();
-    this.broadcasts.completeAll();
+    this.targets.completeAll();
     this.connectionEvents.complete();
     await this.transport.close();
   }
@@ -528,7 +513,7 @@ export class SseBroker
     const createdAt = new Date();
     const { id } = await this.transport.publish({
       target,
-      key: target.type === 'client' ? undefined : historyKey(target),
+      key: target.type === 'client' ? undefined : targetKey(target),
       event,
       data,
       json,
@@ -541,20 +526,9 @@ export class SseBroker
   /** Delivers a message to the local streams of its target. */
   private dispatch(envelope: SseEnvelope): void {
     const { target } = envelope.message;
-    switch (target.type) {
-      case 'user':
-        this.users.next(scopedKey(target.tenantId, target.userId!), envelope);
-        break;
-      case 'topic':
-        this.topics.next(scopedKey(target.tenantId, target.topic!), envelope);
-        break;
-      case 'broadcast':
-        this.broadcasts.next(target.tenantId ?? '', envelope);
-        break;
-      case 'client':
-        this.clients.get(target.clientId!)?.deliver(envelope);
-        break;
-    }
+    if (target.type === 'client')
+      this.clients.get(target.clientId!)?.deliver(envelope);
+    else this.targets.next(targetKey(target), envelope);
   }
 
   private instanceStats(): SseInstanceStats {
@@ -562,7 +536,7 @@ export class SseBroker
       instanceId: this.transport.instanceId,
       totalClients: this.clients.size,
       totalUsers: this.userConnections.size,
-      totalTopics: this.topics.size,
+      totalTopics: this.targets.countKeys(TOPIC_KEY_PREFIX),
       isRunning: this.running,
       messagesPublished: this.messagesPublished,
       eventsDelivered: this.eventsDelivered,
@@ -627,24 +601,22 @@ function responseEnded(response: ServerResponse): Promise<void> {
 function targetKeys(connection: SseConnection): string[] {
   const { tenantId, userId, topics } = connection;
   return [
-    historyKey({ type: 'user', userId, tenantId }),
-    historyKey({ type: 'broadcast', tenantId }),
-    ...topics.map((topic) => historyKey({ type: 'topic', topic, tenantId })),
+    targetKey({ type: 'user', userId, tenantId }),
+    targetKey({ type: 'broadcast', tenantId }),
+    ...topics.map((topic) => targetKey({ type: 'topic', topic, tenantId })),
   ];
 }
 
-function presenceEntry(connection: SseConnection): SsePresenceEntry {
-  const { id: clientId, userId, tenantId } = connection;
-  return { clientId, userId, tenantId };
-}
-
-/** Key of a target's history (and channel): its type, then its tenant-scoped name. */
-function historyKey(target: SseHistoryTarget | SseTarget): string {
+/**
+ * Key of a user, topic or tenant broadcast: its Subject here, its history and
+ * its transport channel. The type letter, then the tenant-scoped name.
+ */
+function targetKey(target: SseHistoryTarget | SseTarget): string {
   switch (target.type) {
     case 'user':
       return `u${scopedKey(target.tenantId, target.userId!)}`;
     case 'topic':
-      return `t${scopedKey(target.tenantId, target.topic!)}`;
+      return `${TOPIC_KEY_PREFIX}${scopedKey(target.tenantId, target.topic!)}`;
     default:
       return `b${target.tenantId ?? ''}`;
   }

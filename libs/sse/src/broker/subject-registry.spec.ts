@@ -19,6 +19,24 @@ describe('SubjectRegistry', () => {
     expect(seen).toEqual([1, 10]);
   });
 
+  it('counts the subscribed keys with a prefix and tells its hooks when a key opens and is released', () => {
+    const events: string[] = [];
+    const registry = new SubjectRegistry<number>({
+      opened: (key) => events.push(`+${key}`),
+      released: (key) => events.push(`-${key}`),
+    });
+    const a = registry.observe('t1').subscribe();
+    const b = registry.observe('t1').subscribe();
+    const c = registry.observe('u1').subscribe();
+    expect(registry.countKeys('t')).toBe(1);
+    a.unsubscribe();
+    expect(events).toEqual(['+t1', '+u1']);
+    b.unsubscribe();
+    c.unsubscribe();
+    expect(events).toEqual(['+t1', '+u1', '-t1', '-u1']);
+    expect(registry.countKeys('t')).toBe(0);
+  });
+
   it('does not grow with keys that were used and left', () => {
     const registry = new SubjectRegistry<number>();
     for (let i = 0; i < 10_000; i++)

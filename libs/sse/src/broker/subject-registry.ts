@@ -22,6 +22,13 @@ export class SubjectRegistry<T> {
     return this.subjects.size;
   }
 
+  /** Keys with at least one subscriber that start with `prefix`. */
+  countKeys(prefix: string): number {
+    let count = 0;
+    for (const key of this.subjects.keys()) if (key.startsWith(prefix)) count++;
+    return count;
+  }
+
   /** Emits to the subscribers of `key`; false when there are none. */
   next(key: string, value: T): boolean {
     const subject = this.subjects.get(key);

@@ -291,12 +291,12 @@ export class RedisTransport implements SseTransport, SseClusterPresence {
         scopedKey(entry.tenantId, entry.userId),
       ),
     );
-    if (reserved === 1) this.local.set(entry.clientId, entry);
+    if (reserved === 1) this.local.set(entry.id, entry);
     return reserved === 1;
   }
 
   release(entry: SsePresenceEntry): void {
-    if (!this.local.delete(entry.clientId)) return;
+    if (!this.local.delete(entry.id)) return;
     this.track(
       this.cmd
         .sseRelease(
@@ -308,7 +308,7 @@ export class RedisTransport implements SseTransport, SseClusterPresence {
         )
         .catch((err: unknown) =>
           this.logger.debug(
-            `presence of ${entry.clientId} not released (${describe(err)}); it expires`,
+            `presence of ${entry.id} not released (${describe(err)}); it expires`,
           ),
         ),
     );
@@ -488,7 +488,7 @@ export class RedisTransport implements SseTransport, SseClusterPresence {
       this.key(`p:${scopedKey(entry.tenantId, entry.userId)}`),
       this.key(`o:${entry.tenantId ?? ''}`),
       this.key('users'),
-      entry.clientId,
+      entry.id,
     ];
   }
 

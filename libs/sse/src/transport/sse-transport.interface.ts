@@ -36,11 +36,11 @@ export interface SseTransportListener {
   resume(): void;
 }
 
-/** One stream as presence sees it. @internal */
+/** One stream as presence sees it (an `SseConnection`). @internal */
 export interface SsePresenceEntry {
-  clientId: string;
-  userId: string;
-  tenantId?: string;
+  readonly id: string;
+  readonly userId: string;
+  readonly tenantId?: string;
 }
 
 /**
