@@ -105,6 +105,31 @@ describe('resolveSseOptions', () => {
       { auth: { secret: 'k', clockTolerance: 3_600 } },
       'option "auth.clockTolerance"',
     ],
+    [
+      { authenticate: 'MyAuth' as never },
+      'option "authenticate" must be an injectable class implementing SseAuthenticator',
+    ],
+    [
+      { transport: { type: 'kafka' } as never },
+      `option "transport.type" must be 'memory' or 'redis'; got "kafka".`,
+    ],
+    [
+      { transport: { type: 'redis', url: 'http://cache:6379' } },
+      'option "transport.url" must be a redis:// or rediss:// URL (or set transport.options); got "<url>".',
+    ],
+    [{ transport: { type: 'redis' } }, 'option "transport.url"'],
+    [
+      { transport: { type: 'redis', url: 'redis://h', keyPrefix: 'a b' } },
+      'option "transport.keyPrefix"',
+    ],
+    [
+      { transport: { type: 'redis', url: 'redis://h', commandTimeout: 10 } },
+      'option "transport.commandTimeout" must be an integer from 50 to 60000',
+    ],
+    [
+      { transport: { type: 'redis', url: 'redis://h', presenceTtl: 500 } },
+      'option "transport.presenceTtl"',
+    ],
   ])(
     'refuses %j with a message naming the option and its range',
     (options, message) => {
@@ -113,6 +138,33 @@ describe('resolveSseOptions', () => {
       expect(run).toThrow(message);
     },
   );
+
+  it('defaults to the memory transport and fills in the Redis defaults', () => {
+    expect(resolveSseOptions({ auth }).transport).toEqual({ type: 'memory' });
+    expect(
+      resolveSseOptions({
+        auth,
+        transport: { type: 'redis', url: 'redis://:pw@cache:6379/2' },
+      }).transport,
+    ).toEqual({
+      type: 'redis',
+      url: 'redis://:pw@cache:6379/2',
+      options: undefined,
+      keyPrefix: 'sse:',
+      commandTimeout: 2_000,
+      canaryInterval: 5_000,
+      presenceTtl: 30_000,
+    });
+  });
+
+  it('never echoes a Redis URL (it may hold a password) in a message', () => {
+    expect(() =>
+      resolveSseOptions({
+        auth,
+        transport: { type: 'redis', url: 'http://:hunter2@cache' },
+      }),
+    ).toThrow(/^(?!.*hunter2)/s);
+  });
 
   it('requires an authentication method', () => {
     expect(() => resolveSseOptions({})).toThrow('no authentication configured');

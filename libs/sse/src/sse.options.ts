@@ -443,19 +443,11 @@ export function resolveSseOptions(
     'a non-empty string',
     resolved.adminRole,
   );
-  check(
-    'authenticate',
-    options.authenticate === undefined ||
-      typeof options.authenticate === 'function',
-    'an injectable class implementing SseAuthenticator',
-    options.authenticate,
-  );
-  check(
+  injectableClass('authenticate', options.authenticate, 'SseAuthenticator');
+  injectableClass(
     'topicAuthorizer',
-    options.topicAuthorizer === undefined ||
-      typeof options.topicAuthorizer === 'function',
-    'an injectable class implementing SseTopicAuthorizer',
     options.topicAuthorizer,
+    'SseTopicAuthorizer',
   );
   if (options.auth) {
     resolved.auth = resolveAuth(options.auth);
@@ -603,6 +595,19 @@ function boolean(
   const value = options[name] ?? fallback;
   check(name, typeof value === 'boolean', 'true or false', value);
   return value as boolean;
+}
+
+function injectableClass(
+  name: string,
+  value: unknown,
+  implementing: string,
+): void {
+  check(
+    name,
+    value === undefined || typeof value === 'function',
+    `an injectable class implementing ${implementing}`,
+    value,
+  );
 }
 
 function check(option: string, ok: boolean, range: string, got: unknown): void {
