@@ -211,8 +211,8 @@ export async function unicast(rig, n, mode, log) {
   const bursts = [];
   // Warm-up bursts (JIT, inline caches, allocation sizing), not counted:
   // without them the first N measured costs up to twice the others.
-  for (let i = 0; i < warmupBursts; i++) {
-    await rig.server.call(
+  const burst = () =>
+    rig.server.call(
       'burst',
       {
         users: n,
@@ -223,21 +223,11 @@ export async function unicast(rig, n, mode, log) {
       },
       120_000,
     );
-  }
+  for (let i = 0; i < warmupBursts; i++) await burst();
   await settle(rig);
   for (let i = 0; i < 3; i++) {
     const before = (await rig.clientStats(false)).events;
-    const b = await rig.server.call(
-      'burst',
-      {
-        users: n,
-        maxCalls: burstCalls,
-        rounds: burstRounds,
-        maxMs: burstMs,
-        payloadBytes: mode.payloadBytes,
-      },
-      120_000,
-    );
+    const b = await burst();
     const arrived = await rig.waitForEvents(before + b.calls, {
       quietMs: 300,
       maxMs: 5000,
