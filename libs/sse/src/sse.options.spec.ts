@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { InvalidSseOptionsError } from './errors/invalid-sse-options.error.js';
 import {
   DEFAULT_SSE_OPTIONS,
@@ -6,6 +7,11 @@ import {
 } from './sse.options.js';
 
 const auth = { secret: 'k' };
+const { publicKey, privateKey } = generateKeyPairSync('ec', {
+  namedCurve: 'P-256',
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 
 describe('resolveSseOptions', () => {
   it('applies the documented defaults', () => {
@@ -34,19 +40,19 @@ describe('resolveSseOptions', () => {
   });
 
   it('defaults to asymmetric algorithms with a public key', () => {
-    expect(
-      resolveSseOptions({ auth: { publicKey: 'pem' } }).auth!.algorithms,
-    ).toEqual([
-      'RS256',
-      'RS384',
-      'RS512',
-      'ES256',
-      'ES384',
-      'ES512',
-      'PS256',
-      'PS384',
-      'PS512',
-    ]);
+    expect(resolveSseOptions({ auth: { publicKey } }).auth!.algorithms).toEqual(
+      [
+        'RS256',
+        'RS384',
+        'RS512',
+        'ES256',
+        'ES384',
+        'ES512',
+        'PS256',
+        'PS384',
+        'PS512',
+      ],
+    );
   });
 
   it('normalises the path', () => {
@@ -171,6 +177,21 @@ describe('resolveSseOptions', () => {
     expect(() =>
       resolveSseOptions({ authenticate: class {} as never }),
     ).not.toThrow();
+  });
+
+  it('parses the key once, at start-up', () => {
+    expect(resolveSseOptions({ auth }).auth!.key.type).toBe('secret');
+    expect(resolveSseOptions({ auth: { publicKey } }).auth!.key.type).toBe(
+      'public',
+    );
+  });
+
+  it('refuses a public key that is not one, without echoing it', () => {
+    for (const key of ['not a key', privateKey.replace('PRIVATE', 'PUBLIC')]) {
+      expect(() => resolveSseOptions({ auth: { publicKey: key } })).toThrow(
+        /option "auth\.publicKey" must be a PEM or DER public key or X\.509 certificate; got "<key>"/,
+      );
+    }
   });
 
   it('never echoes the secret in a message', () => {

@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Type } from '@nestjs/common';
 import type { RedisOptions } from 'ioredis';
 import type { SseAuthenticator } from './auth/sse-authenticator.interface.js';
@@ -265,7 +266,12 @@ export type ResolvedSseOptions = Required<
   history: Required<SseHistoryOptions>;
   transport: SseMemoryTransportOptions | ResolvedSseRedisTransportOptions;
 } & Pick<SseModuleOptions, 'authenticate' | 'topicAuthorizer'> & {
-    auth?: SseAuthOptions & { cookieName: string; allowQueryToken: boolean };
+    auth?: SseAuthOptions & {
+      cookieName: string;
+      allowQueryToken: boolean;
+      /** `secret` or `publicKey`, parsed once (jsonwebtoken would parse it on every verify). */
+      key: KeyObject;
+    };
   };
 
 /**
@@ -497,12 +503,27 @@ function resolveAuth(
     'a cookie name (RFC 6265 token)',
     cookieName,
   );
+  let key: KeyObject | undefined;
+  try {
+    key = hasSecret
+      ? createSecretKey(Buffer.from(auth.secret!))
+      : createPublicKey(auth.publicKey!);
+  } catch {
+    // The key's text is not echoed: it may be a private key pasted by mistake.
+  }
+  check(
+    'auth.publicKey',
+    key !== undefined,
+    'a PEM or DER public key or X.509 certificate',
+    '<key>',
+  );
   return {
     ...auth,
     algorithms,
     clockTolerance,
     cookieName,
     allowQueryToken: auth.allowQueryToken ?? false,
+    key: key!,
   };
 }
 

@@ -27,11 +27,11 @@ export class JwtSseAuthenticator implements SseAuthenticator {
   async authenticate(request: SseRequest): Promise<SseIdentity | null> {
     const token = extractSseToken(request, this.auth);
     if (!token) return null;
-    const { secret, publicKey, algorithms, issuer, audience, clockTolerance } =
-      this.auth;
+    const { key, algorithms, issuer, audience, clockTolerance } = this.auth;
     const claims = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
-      secret,
-      publicKey,
+      // jsonwebtoken takes a KeyObject as is; @nestjs/jwt passes it through
+      // but types only strings and Buffers.
+      secret: key as unknown as Buffer,
       algorithms,
       issuer: issuer as string | [string, ...string[]] | undefined,
       audience: audience as string | [string, ...string[]] | undefined,
