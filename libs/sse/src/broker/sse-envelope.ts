@@ -1,4 +1,8 @@
-import { formatFrame, type SseWireEvent } from '../http/sse-frame.util.js';
+import {
+  formatFrame,
+  httpChunk,
+  type SseWireEvent,
+} from '../http/sse-frame.util.js';
 import type { SseMessage } from './sse-message.interface.js';
 
 /**
@@ -11,6 +15,7 @@ export class SseEnvelope implements SseWireEvent {
   readonly isMessage = true;
   /** `message.createdAt` in epoch milliseconds. */
   readonly createdAt: number;
+  private encoded?: Buffer;
 
   constructor(
     readonly message: SseMessage,
@@ -20,6 +25,11 @@ export class SseEnvelope implements SseWireEvent {
   ) {
     this.frame = formatFrame(message.event, message.id, data);
     this.createdAt = message.createdAt.getTime();
+  }
+
+  /** Built on the first direct write, then shared by every recipient. */
+  get chunk(): Buffer {
+    return (this.encoded ??= httpChunk(this.frame));
   }
 
   get event(): string {

@@ -1,5 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SseWireEvent } from './sse-frame.util.js';
+import {
+  OutgoingMessage,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { Socket } from 'node:net';
+import { httpChunk, type SseWireEvent } from './sse-frame.util.js';
 import type { SseSink } from './sse-sink.interface.js';
 
 /** The response headers of a stream, the same as Nest's `@Sse()` sends. @internal */
@@ -13,11 +18,21 @@ export const SSE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Writes each event's pre-built frame straight to the response: one string
- * per message, shared by every recipient, and no per-event allocation here.
+ * Writes each event's pre-built frame, shared by every recipient, with no
+ * per-event allocation here.
+ *
+ * On a plain HTTP/1.1 chunked response, each message goes to the socket as
+ * one ready-made chunk (encoded once per message): `res.write` would encode
+ * the frame again for every recipient and write the chunk in four pieces.
+ * When anything wraps `res.write` (a compression middleware, an
+ * instrumentation library), or on HTTP/1.0 and HTTP/2, frames go through
+ * `res.write` as usual.
  * @internal
  */
 export class DirectSink implements SseSink {
+  /** Set when chunks go straight to the socket. */
+  private readonly socket?: Socket;
+
   constructor(
     private readonly response: ServerResponse,
     request: IncomingMessage,
@@ -35,17 +50,51 @@ export class DirectSink implements SseSink {
         : SSE_RESPONSE_HEADERS,
     );
     response.flushHeaders();
+    if (writesChunksUnwrapped(response, request)) this.socket = request.socket;
   }
 
   get backpressured(): boolean {
-    return this.response.writableNeedDrain;
+    return (this.socket ?? this.response).writableNeedDrain;
   }
 
   write(event: SseWireEvent): void {
-    this.response.write(event.frame);
+    if (this.socket) this.socket.write(event.chunk ?? httpChunk(event.frame));
+    else this.response.write(event.frame);
   }
 
+  onDrain(listener: () => void): void {
+    const { socket, response } = this;
+    if (!socket) {
+      response.on('drain', listener);
+      return;
+    }
+    // A keep-alive socket outlives the response: leave it as it was found.
+    socket.on('drain', listener);
+    response.once('close', () => socket.off('drain', listener));
+  }
+
+  /** `res.end()` writes the last chunk after everything written before it. */
   end(): void {
     if (!this.response.writableEnded) this.response.end();
   }
+}
+
+/**
+ * True when the response's headers are on its own socket, it is chunked, and
+ * nothing has replaced Node's `write`/`end`: then a chunk written to the
+ * socket is exactly what `res.write` would have sent.
+ */
+function writesChunksUnwrapped(
+  response: ServerResponse,
+  request: IncomingMessage,
+): boolean {
+  return (
+    request.httpVersionMajor === 1 &&
+    request.httpVersionMinor >= 1 &&
+    response.chunkedEncoding &&
+    response.headersSent &&
+    response.socket === request.socket &&
+    response.write === OutgoingMessage.prototype.write &&
+    response.end === OutgoingMessage.prototype.end
+  );
 }

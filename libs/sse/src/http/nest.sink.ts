@@ -32,6 +32,10 @@ export class NestSink implements SseSink {
     });
   }
 
+  onDrain(listener: () => void): void {
+    this.response.on('drain', listener);
+  }
+
   end(): void {
     this.subscriber.complete();
   }

@@ -23,8 +23,17 @@ class FakeSink implements SseSink {
   written: SseWireEvent[] = [];
   backpressured = false;
   ended = false;
+  private readonly drainListeners: Array<() => void> = [];
   write(event: SseWireEvent): void {
     this.written.push(event);
+  }
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
+  /** The socket takes data again. */
+  drain(): void {
+    this.backpressured = false;
+    this.drainListeners.forEach((listener) => listener());
   }
   end(): void {
     this.ended = true;
@@ -189,15 +198,14 @@ describe('SseConnection', () => {
   });
 
   it('queues while the sink is backpressured and flushes in order on drain', () => {
-    const { connection, sink, response, host } = opened();
+    const { connection, sink, host } = opened();
     sink.backpressured = true;
     connection.deliver(message(1));
     connection.deliver(message(2));
     expect(connection.info().pendingEvents).toBe(2);
     expect(sink.events()).toEqual(['connected']);
 
-    sink.backpressured = false;
-    response.emit('drain');
+    sink.drain();
     expect(sink.messageSeqs()).toEqual([1, 2]);
     expect(connection.info().pendingEvents).toBe(0);
     expect(host.deliveredCount).toBe(2);
@@ -249,12 +257,11 @@ describe('SseConnection', () => {
   });
 
   it('skips heartbeats while backpressured and resumes after drain', () => {
-    const { sink, response } = opened();
+    const { sink } = opened();
     sink.backpressured = true;
     jest.advanceTimersByTime(2_000);
     expect(sink.events()).toEqual(['connected']);
-    sink.backpressured = false;
-    response.emit('drain');
+    sink.drain();
     jest.advanceTimersByTime(1_000);
     expect(sink.events()).toEqual(['connected', 'heartbeat']);
   });
@@ -394,7 +401,7 @@ describe('SseConnection replay', () => {
 
   it('resumes from its last accepted message, behind what is still queued, without duplicates', async () => {
     const replay = deferred();
-    const { connection, sink, response, host } = opened({
+    const { connection, sink, host } = opened({
       replay: replay.promise,
       settings: { clientBufferSize: 10 },
     });
@@ -413,8 +420,7 @@ describe('SseConnection replay', () => {
     await replay.promise;
     await Promise.resolve();
     expect(sink.messageSeqs()).toEqual([1]);
-    sink.backpressured = false;
-    response.emit('drain');
+    sink.drain();
     expect(sink.messageSeqs()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -442,7 +448,7 @@ describe('SseConnection replay', () => {
   });
 
   it('on a resume it cannot complete, sends reset in place of what was queued', async () => {
-    const { connection, sink, response } = opened({
+    const { connection, sink } = opened({
       replay: Promise.resolve({ reset: 'history_gap', head: position(9) }),
       settings: { clientBufferSize: 10 },
     });
@@ -451,8 +457,7 @@ describe('SseConnection replay', () => {
     connection.resume();
     await new Promise((resolve) => setImmediate(resolve));
     connection.deliver(message(10));
-    sink.backpressured = false;
-    response.emit('drain');
+    sink.drain();
     expect(sink.events()).toEqual(['connected', 'reset', 'tick']);
     expect(sink.written[1].id).toBe('ep-9');
     expect(sink.messageSeqs()).toEqual([10]);

@@ -170,7 +170,7 @@ export class SseConnection {
     this.every(heartbeatInterval, () => this.heartbeat());
     if (maxConnectionAge > 0)
       this.after(maxConnectionAge, () => this.close('max_age'));
-    this.response.on('drain', () => this.flush());
+    sink.onDrain(() => this.flush());
     this.host.opened(this);
     if (this.cursor !== undefined) this.replayFrom(this.cursor, start);
     else this.release();

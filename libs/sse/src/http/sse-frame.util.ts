@@ -9,6 +9,8 @@ export interface SseWireEvent {
   readonly data: string;
   readonly retry?: number;
   readonly frame: string;
+  /** `frame` as one HTTP/1.1 chunk, when it is built once for many recipients. */
+  readonly chunk?: Buffer;
   /** True for application messages (counted as delivered), false for the stream's own events. */
   readonly isMessage: boolean;
   /** Sequence of a message's id; undefined for the stream's own events. */
@@ -33,6 +35,13 @@ export function formatFrame(
   return retry === undefined
     ? `${head}data: ${data}\n\n`
     : `${head}retry: ${retry}\ndata: ${data}\n\n`;
+}
+
+/** One HTTP/1.1 chunk carrying `frame`: its size in hex, CRLF, the frame, CRLF. @internal */
+export function httpChunk(frame: string): Buffer {
+  return Buffer.from(
+    `${Buffer.byteLength(frame).toString(16)}\r\n${frame}\r\n`,
+  );
 }
 
 /**
