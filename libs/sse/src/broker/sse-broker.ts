@@ -434,12 +434,14 @@ export class SseBroker
     return connection;
   }
 
+  /** Adds the connection to its targets; the returned Subscription takes it out. */
   private subscribeTargets(connection: SseConnection): Subscription {
-    const subscription = new Subscription();
+    const keys = targetKeys(connection);
     const deliver = (envelope: SseEnvelope) => connection.deliver(envelope);
-    for (const key of targetKeys(connection))
-      subscription.add(this.targets.observe(key).subscribe(deliver));
-    return subscription;
+    keys.forEach((key) => this.targets.add(key, deliver));
+    return new Subscription(() =>
+      keys.forEach((key) => this.targets.remove(key, deliver)),
+    );
   }
 
   /** @internal */

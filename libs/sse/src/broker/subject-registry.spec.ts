@@ -37,10 +37,42 @@ describe('SubjectRegistry', () => {
     expect(registry.countKeys('t')).toBe(0);
   });
 
+  it('hands values to stream receivers and observers alike, and releases the key with the last of either', () => {
+    const events: string[] = [];
+    const registry = new SubjectRegistry<number>({
+      opened: (key) => events.push(`+${key}`),
+      released: (key) => events.push(`-${key}`),
+    });
+    const seen: string[] = [];
+    const receiver = (v: number) => seen.push(`stream ${v}`);
+    registry.add('u1', receiver);
+    const observer = registry
+      .observe('u1')
+      .subscribe((v) => seen.push(`observer ${v}`));
+    expect(registry.next('u1', 1)).toBe(true);
+    registry.remove('u1', receiver);
+    expect(registry.size).toBe(1);
+    registry.next('u1', 2);
+    registry.add('u1', receiver);
+    observer.unsubscribe();
+    registry.next('u1', 3);
+    registry.remove('u1', receiver);
+    registry.remove('u1', receiver);
+
+    expect(seen).toEqual(['stream 1', 'observer 1', 'observer 2', 'stream 3']);
+    expect(events).toEqual(['+u1', '-u1']);
+    expect(registry.size).toBe(0);
+    expect(registry.next('u1', 4)).toBe(false);
+  });
+
   it('does not grow with keys that were used and left', () => {
     const registry = new SubjectRegistry<number>();
-    for (let i = 0; i < 10_000; i++)
+    const receive = () => {};
+    for (let i = 0; i < 10_000; i++) {
       registry.observe(`user-${i}`).subscribe().unsubscribe();
+      registry.add(`topic-${i}`, receive);
+      registry.remove(`topic-${i}`, receive);
+    }
     expect(registry.size).toBe(0);
   });
 
