@@ -5,7 +5,6 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { once } from 'node:events';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { DirectSink } from './direct.sink.js';
 import { formatFrame, type SseWireEvent } from './sse-frame.util.js';
@@ -147,7 +146,7 @@ describe('DirectSink', () => {
     expect(socket.listenerCount('drain')).toBe(before + 1);
     first.sink.write(wireEvent('1'));
     first.sink.end();
-    await once(first.response, 'close');
+    first.sink.release();
     expect(socket.listenerCount('drain')).toBe(before);
 
     client.write(request);

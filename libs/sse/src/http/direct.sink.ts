@@ -32,6 +32,7 @@ export const SSE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
 export class DirectSink implements SseSink {
   /** Set when chunks go straight to the socket. */
   private readonly socket?: Socket;
+  private drainListener?: () => void;
 
   constructor(
     private readonly response: ServerResponse,
@@ -63,14 +64,14 @@ export class DirectSink implements SseSink {
   }
 
   onDrain(listener: () => void): void {
-    const { socket, response } = this;
-    if (!socket) {
-      response.on('drain', listener);
-      return;
-    }
-    // A keep-alive socket outlives the response: leave it as it was found.
-    socket.on('drain', listener);
-    response.once('close', () => socket.off('drain', listener));
+    this.drainListener = listener;
+    (this.socket ?? this.response).on('drain', listener);
+  }
+
+  /** A keep-alive socket outlives the response: leave it as it was found. */
+  release(): void {
+    if (this.socket && this.drainListener)
+      this.socket.off('drain', this.drainListener);
   }
 
   /** `res.end()` writes the last chunk after everything written before it. */

@@ -36,6 +36,9 @@ export class NestSink implements SseSink {
     this.response.on('drain', listener);
   }
 
+  /** Nothing to do: the response's listeners go with the response. */
+  release(): void {}
+
   end(): void {
     this.subscriber.complete();
   }

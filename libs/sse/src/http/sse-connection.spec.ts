@@ -38,6 +38,10 @@ class FakeSink implements SseSink {
   end(): void {
     this.ended = true;
   }
+  released = false;
+  release(): void {
+    this.released = true;
+  }
   events(): string[] {
     return this.written.map((e) => e.event);
   }
@@ -224,6 +228,7 @@ describe('SseConnection', () => {
       data: '{"reason":"slow_consumer"}',
     });
     expect(sink.ended).toBe(true);
+    expect(sink.released).toBe(true);
     connection.deliver(message(5));
     expect(host.closes).toHaveLength(1);
   });
@@ -312,6 +317,7 @@ describe('SseConnection', () => {
     response.emit('close');
     expect(host.closes).toEqual([{ reason: 'client_closed', dropped: 0 }]);
     expect(sink.ended).toBe(false);
+    expect(sink.released).toBe(true);
     jest.advanceTimersByTime(100_000);
     expect(sink.events()).toEqual(['connected']);
     expect(jest.getTimerCount()).toBe(0);

@@ -70,7 +70,8 @@ const STALLED_CUT_MS = 2_000;
  * @internal
  */
 export class SseConnection {
-  readonly connectedAt = new Date();
+  /** Epoch milliseconds (a number: one Date less per stream). */
+  private readonly openedAt = Date.now();
   private state: 'pending' | 'replaying' | 'open' | 'closed' = 'pending';
   private sink?: SseSink;
   private queue: SseWireEvent[] = [];
@@ -223,6 +224,7 @@ export class SseConnection {
       this.sink!.end();
       if (STALLED.has(reason)) this.cutUnlessFinished();
     }
+    this.sink?.release();
     this.host.closed(this, reason, dropped);
   }
 
@@ -232,7 +234,7 @@ export class SseConnection {
       userId: this.userId,
       tenantId: this.tenantId,
       topics: [...this.topics],
-      connectedAt: this.connectedAt,
+      connectedAt: new Date(this.openedAt),
       pendingEvents: this.queue.length + this.held.length,
       remoteAddress: this.request.socket?.remoteAddress,
       userAgent: this.request.headers['user-agent'],

@@ -13,4 +13,6 @@ export interface SseSink {
   onDrain(listener: () => void): void;
   /** Ends the response after what was written. */
   end(): void;
+  /** The stream is over (called once, however it ended): drop the drain listener. */
+  release(): void;
 }

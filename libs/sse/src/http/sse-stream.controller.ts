@@ -55,6 +55,7 @@ export class SseStreamController {
   ): Promise<void> {
     const connection = await this.open(request, response, identity, query);
     connection.attach(() => new DirectSink(response, request));
+    releaseRouterState(request);
   }
 
   /** Nest's `@Sse()` pipeline: the connection's events as an Observable. */
@@ -67,6 +68,7 @@ export class SseStreamController {
     const connection = await this.open(request, response, identity, query);
     return new Observable<MessageEvent>((subscriber) => {
       connection.attach(() => new NestSink(subscriber, response));
+      releaseRouterState(request);
       return () => connection.close('client_closed');
     });
   }
@@ -113,4 +115,14 @@ export class SseStreamController {
       );
     }
   }
+}
+
+/**
+ * Express keeps its router's per-request state (the route chain's `next` and
+ * what it closes over, about 0.8 KB) reachable through `req.next` for as long
+ * as the request lives. A stream lives for hours and never calls it.
+ */
+function releaseRouterState(request: IncomingMessage): void {
+  const routed = request as { next?: unknown };
+  if (typeof routed.next === 'function') routed.next = undefined;
 }
