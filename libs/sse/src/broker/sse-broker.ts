@@ -15,6 +15,7 @@ import {
   SseConnection,
   type SseConnectionHost,
 } from '../http/sse-connection.js';
+import { SseHeartbeatScheduler } from '../http/sse-heartbeat.scheduler.js';
 import { SseHttpException } from '../http/sse-http.exception.js';
 import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
 import { SSE_MESSAGES } from '../sse.messages.js';
@@ -102,10 +103,14 @@ export class SseBroker
   /** @internal */
   readonly settings: SseConnectionHost['settings'];
 
+  /** @internal */
+  readonly heartbeats: SseHeartbeatScheduler;
+
   constructor(
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
   ) {
     this.settings = options;
+    this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
     const { history, transport } = options;
     const listener = {
       deliver: (envelope: SseEnvelope) => this.dispatch(envelope),
@@ -496,6 +501,7 @@ export class SseBroker
     clearTimeout(timer);
     // Keep-alive sockets of ended streams would otherwise hold server.close().
     connections.forEach((c) => c.response.socket?.destroy());
+    this.heartbeats.stop();
     this.targets.completeAll();
     this.connectionEvents.complete();
     await this.transport.close();

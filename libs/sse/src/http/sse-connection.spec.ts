@@ -9,6 +9,7 @@ import type {
 } from '../transport/sse-transport.interface.js';
 import { SseConnection, type SseConnectionHost } from './sse-connection.js';
 import { controlEvent, type SseWireEvent } from './sse-frame.util.js';
+import { SseHeartbeatScheduler } from './sse-heartbeat.scheduler.js';
 import type { SseSink } from './sse-sink.interface.js';
 
 class FakeResponse extends EventEmitter {
@@ -89,6 +90,7 @@ class FakeHost implements SseConnectionHost {
   closed(_: SseConnection, reason: SseCloseReason, dropped: number): void {
     this.closes.push({ reason, dropped });
   }
+  heartbeats!: SseHeartbeatScheduler;
   delivered(): void {
     this.deliveredCount++;
   }
@@ -106,6 +108,7 @@ function setup(
 ) {
   const host = new FakeHost();
   Object.assign(host.settings, options.settings);
+  host.heartbeats = new SseHeartbeatScheduler(host.settings.heartbeatInterval);
   host.replayOutcome = options.replay;
   const response = new FakeResponse();
   const request = { socket: {}, headers: {} } as unknown as IncomingMessage;

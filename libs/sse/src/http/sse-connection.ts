@@ -14,6 +14,7 @@ import {
   isWellFormedEventId,
   type SseWireEvent,
 } from './sse-frame.util.js';
+import type { SseHeartbeatScheduler } from './sse-heartbeat.scheduler.js';
 import type { SseSink } from './sse-sink.interface.js';
 
 /** Why a cursor could not be honoured. @publicApi */
@@ -38,6 +39,8 @@ export interface SseConnectionHost {
     dropped: number,
   ): void;
   delivered(): void;
+  /** Sends each open stream's heartbeats. */
+  readonly heartbeats: SseHeartbeatScheduler;
 }
 
 /** setTimeout's largest delay; longer expiries re-arm. */
@@ -78,7 +81,7 @@ export class SseConnection {
   /** Live messages that arrive while the replay is being read. */
   private held: SseWireEvent[] = [];
   private subscription?: Subscription;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private ageTimer?: NodeJS.Timeout;
   private expiryTimer?: NodeJS.Timeout;
   /** Last time the socket took data; a stream stuck longer than clientTimeout is dead. */
   private lastProgressAt = Date.now();
@@ -154,7 +157,7 @@ export class SseConnection {
       this.lastId = start.id;
       this.state = 'open';
     }
-    const { retry, heartbeatInterval, maxConnectionAge } = this.host.settings;
+    const { retry, maxConnectionAge } = this.host.settings;
     sink.write(
       controlEvent(
         'connected',
@@ -168,9 +171,11 @@ export class SseConnection {
         retry,
       ),
     );
-    this.every(heartbeatInterval, () => this.heartbeat());
-    if (maxConnectionAge > 0)
-      this.after(maxConnectionAge, () => this.close('max_age'));
+    this.host.heartbeats.add(this);
+    if (maxConnectionAge > 0) {
+      this.ageTimer = setTimeout(() => this.close('max_age'), maxConnectionAge);
+      this.ageTimer.unref();
+    }
     sink.onDrain(() => this.flush());
     this.host.opened(this);
     if (this.cursor !== undefined) this.replayFrom(this.cursor, start);
@@ -207,7 +212,8 @@ export class SseConnection {
     if (this.state === 'closed') return;
     const wasOpen = this.isOpen;
     this.state = 'closed';
-    this.timers.forEach((timer) => clearTimeout(timer));
+    this.host.heartbeats.remove(this);
+    clearTimeout(this.ageTimer);
     clearTimeout(this.expiryTimer);
     this.subscription?.unsubscribe();
     const dropped = droppedNow + this.queue.length + this.held.length;
@@ -324,7 +330,9 @@ export class SseConnection {
     if (written > 0) this.queue = this.queue.slice(written);
   }
 
-  private heartbeat(): void {
+  /** Called by the scheduler every heartbeatInterval; a stream stuck for clientTimeout is closed. */
+  heartbeat(): void {
+    if (this.state === 'closed') return;
     const now = Date.now();
     if (this.sink!.backpressured || this.queue.length > 0) {
       if (now - this.lastProgressAt >= this.host.settings.clientTimeout)
@@ -356,17 +364,5 @@ export class SseConnection {
     cut.unref();
     response.once('finish', () => clearTimeout(cut));
     response.once('close', () => clearTimeout(cut));
-  }
-
-  private every(ms: number, run: () => void): void {
-    const timer = setInterval(run, ms);
-    timer.unref();
-    this.timers.push(timer);
-  }
-
-  private after(ms: number, run: () => void): void {
-    const timer = setTimeout(run, ms);
-    timer.unref();
-    this.timers.push(timer);
   }
 }
