@@ -14,12 +14,14 @@ import { MODES, VARIANTS } from './harness/config.mjs';
 import { environment } from './harness/environment.mjs';
 import { BUILD_DIR, DOCS_DIR, RESULTS_DIR } from './harness/paths.mjs';
 import { markdown, summarize, writeBenchmarksDoc } from './harness/report.mjs';
+import { openBenchRedis } from './harness/redis.mjs';
 import { Rig, sleep } from './harness/rig.mjs';
 import {
   broadcastLadder,
   churn,
   fmt,
   measureIdle,
+  overRedis,
   slowConsumers,
   unicast,
 } from './harness/scenarios.mjs';
@@ -42,7 +44,16 @@ async function runVariant(variant, logDir) {
   const t0 = Date.now();
   const log = (line) =>
     console.log(`${line}  [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
-  const rig = await Rig.start(variant, mode, logDir);
+  const redis =
+    variant.scenarios === 'redis' ? await openBenchRedis(log) : undefined;
+  if (variant.scenarios === 'redis' && !redis)
+    return { skipped: 'Redis unreachable' };
+  const rig = await Rig.start(
+    variant,
+    mode,
+    logDir,
+    redis ? [`--redis-url=${redis.url}`, `--redis-prefix=${redis.prefix}`] : [],
+  );
   try {
     // Warm-up: code paths compiled, lazy structures created, then all closed.
     await rig.connectTo(100);
@@ -62,6 +73,13 @@ async function runVariant(variant, logDir) {
     await rig.closeDownTo(0);
     await sleep(300);
     const baseline = await rig.usage(true);
+    if (redis) {
+      // Scenario 6 only; L-direct's run measured the same windows on one instance.
+      log(
+        `  scenario 6 on Redis ${await redis.version()}, N=${mode.redis.connections}`,
+      );
+      return { redis: await overRedis(rig, mode, log, redis) };
+    }
     const result = {
       baseline: { heapUsed: baseline.heapUsed, rss: baseline.rss },
       idle: [],
@@ -94,9 +112,16 @@ async function runVariant(variant, logDir) {
     await rig.connectTo(mode.churn.connections);
     result.churn = await churn(rig, mode, log);
     result.slow = await slowConsumers(rig, mode, log);
+    if (variant.redisBaseline) {
+      log(
+        `  scenario 6 baseline (one instance, memory), N=${mode.redis.connections}`,
+      );
+      result.redis = await overRedis(rig, mode, log);
+    }
     return result;
   } finally {
     await rig.stop();
+    await redis?.close();
   }
 }
 

@@ -53,11 +53,16 @@ function requestFor(index) {
   const user = `u${index}`;
   if (target.auth === 'jwt') {
     return (
-      `GET ${target.path} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nAccept: text/event-stream\r\n` +
+      `GET ${target.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n` +
       `Authorization: Bearer ${jwt(user, target.secret)}\r\n\r\n`
     );
   }
-  return `GET ${target.path}?user=${user} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nAccept: text/event-stream\r\n\r\n`;
+  return `GET ${target.path}?user=${user} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`;
+}
+
+/** With several server instances, connection `index` goes to instance `index % ports`. */
+function portFor(index) {
+  return target.ports ? target.ports[index % target.ports.length] : target.port;
 }
 
 /** Spreads source addresses over 127.0.0.2 .. so that ephemeral ports never run out. */
@@ -128,7 +133,7 @@ function open(index) {
     };
     const socket = connect({
       host: '127.0.0.1',
-      port: target.port,
+      port: portFor(index),
       localAddress: localAddressFor(index),
       onread: {
         buffer: readBuffer,

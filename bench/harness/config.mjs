@@ -12,11 +12,10 @@ export const BENCH_SECRET = 'bench-only-secret-not-for-production';
  * - `server`: the compiled script in bench/.build/bench/servers.
  * - `path`, `auth`: how clients open a stream (`none`: `?user=u<i>`;
  *   `jwt`: `Authorization: Bearer` with `sub: u<i>`).
- * - `instances`: server processes behind the variant. Only 1 is implemented.
- *   Scenario 6 (two instances through Redis) will add a variant such as
- *   `{ id: 'L-redis', server: 'library.server', args: ['--transport=redis'],
- *   instances: 2, ... }`: clients spread over the instances, publishing on
- *   the first; the rig starts one server per instance.
+ * - `instances`: server processes behind the variant, all on the server
+ *   core; clients alternate between them and the first one publishes.
+ * - `scenarios`: `'all'` (1-6 where they apply) or `'redis'` (scenario 6
+ *   only: it compares this variant with L-direct's run of the same windows).
  */
 export const VARIANTS = [
   {
@@ -29,6 +28,7 @@ export const VARIANTS = [
     path: '/sse',
     auth: 'none',
     instances: 1,
+    scenarios: 'all',
   },
   {
     id: 'B1',
@@ -40,6 +40,7 @@ export const VARIANTS = [
     path: '/sse',
     auth: 'none',
     instances: 1,
+    scenarios: 'all',
   },
   {
     id: 'B2',
@@ -51,6 +52,7 @@ export const VARIANTS = [
     path: '/sse',
     auth: 'none',
     instances: 1,
+    scenarios: 'all',
   },
   {
     id: 'L-nest',
@@ -62,6 +64,7 @@ export const VARIANTS = [
     path: '/sse/stream',
     auth: 'jwt',
     instances: 1,
+    scenarios: 'all',
   },
   {
     id: 'L-direct',
@@ -73,6 +76,21 @@ export const VARIANTS = [
     path: '/sse/stream',
     auth: 'jwt',
     instances: 1,
+    scenarios: 'all',
+    /** Also runs scenario 6's windows, as L-redis's single-instance reference. */
+    redisBaseline: true,
+  },
+  {
+    id: 'L-redis',
+    label: "library, 'direct', Redis, 2 instances",
+    description:
+      "two `SseModule.forRoot({ writer: 'direct', transport: { type: 'redis' } })` processes on the server core sharing the local Redis; clients alternate between them, publishing on the first",
+    server: 'library.server',
+    args: ['--writer=direct', '--transport=redis'],
+    path: '/sse/stream',
+    auth: 'jwt',
+    instances: 2,
+    scenarios: 'redis',
   },
 ];
 
@@ -120,6 +138,13 @@ export const MODES = {
       windowMs: 1500,
       cutWaitMs: 0,
     },
+    /** Scenario 6: L-direct (one instance, memory) against L-redis (two instances, Redis). */
+    redis: {
+      connections: 1000,
+      broadcastRate: 20_000,
+      userRates: [200],
+      windowMs: 700,
+    },
     loadGenerators: 1,
   },
   full: {
@@ -155,6 +180,14 @@ export const MODES = {
       referenceMs: 5000,
       windowMs: 15000,
       cutWaitMs: 2500,
+    },
+    redis: {
+      connections: 2000,
+      /** Offered deliveries per second of the broadcast window. */
+      broadcastRate: 20_000,
+      /** sendToUser calls per second, one window each. */
+      userRates: [200, 2000],
+      windowMs: 4000,
     },
     loadGenerators: 1,
   },

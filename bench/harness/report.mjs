@@ -19,8 +19,9 @@ const k = (n) => (n >= 1000 ? `${n / 1000}k` : String(n));
 /** Figures per variant that the tables, charts and verdicts use, with their ratios to B0. */
 export function summarize(results) {
   const { mode } = results;
+  // Variants that ran scenarios 1-5 (L-redis runs scenario 6 only).
   const ids = Object.keys(results.variants).filter(
-    (id) => !results.variants[id].error,
+    (id) => !results.variants[id].error && results.variants[id].ladder,
   );
   const at = (id) => results.variants[id];
   const refWindow = (id, n) =>
@@ -101,6 +102,7 @@ export function summarize(results) {
     v.churn = at(id).churn ?? null;
     summary.variants[id] = v;
   }
+  summary.redis = redisSummary(results);
   summary.loadGenerator = loadGeneratorCheck(results);
   summary.targets = targets(summary, results);
   return summary;
@@ -112,7 +114,14 @@ function loadGeneratorCheck(results) {
   const flagged = [];
   for (const [id, v] of Object.entries(results.variants)) {
     if (v.error) continue;
-    for (const step of v.ladder) {
+    const windows = v.redis?.windows ?? [];
+    for (const w of windows) {
+      maxShare = Math.max(maxShare, w.client.cpuShare);
+      maxEld = Math.max(maxEld, w.client.eldP99Ms);
+      if (w.client.bottleneck)
+        flagged.push(`${id} scenario 6 ${w.kind} ${w.offeredPerSec}/s`);
+    }
+    for (const step of v.ladder ?? []) {
       for (const w of [...step.broadcast.windows, step.unicast]) {
         if (!w) continue;
         maxShare = Math.max(maxShare, w.client.cpuShare);
@@ -128,6 +137,42 @@ function loadGeneratorCheck(results) {
     maxCpuShare: maxShare,
     maxEldP99Ms: maxEld,
     flaggedWindows: flagged,
+  };
+}
+
+/** Scenario 6: each window on one instance (L-direct) beside the same window on two through Redis (L-redis). */
+function redisSummary(results) {
+  const single = results.variants['L-direct']?.redis;
+  const pair = results.variants['L-redis']?.redis;
+  if (!single || !pair) return null;
+  return {
+    connections: pair.connections,
+    instances: pair.instances,
+    windows: pair.windows.map((w, i) => {
+      const s = single.windows[i];
+      return {
+        kind: w.kind,
+        offeredPerSec: w.offeredPerSec,
+        published: w.published,
+        single: {
+          cpuUsPerEvent: s?.cpuUsPerEvent ?? null,
+          latencyMs: s?.latencyMs ?? null,
+          deliveryRatio: s?.deliveryRatio ?? null,
+        },
+        redis: {
+          cpuUsPerEvent: w.cpuUsPerEvent,
+          redisCpuUsPerPublish: w.redisCpuUsPerPublish,
+          redisCpuShare: w.redisCpuShare,
+          latencyMs: w.latencyMs,
+          deliveryRatio: w.deliveryRatio,
+        },
+        cpuRatio: ratio(w.cpuUsPerEvent, s?.cpuUsPerEvent),
+        addedP50Ms:
+          s && w.latencyMs.p50 !== null && s.latencyMs.p50 !== null
+            ? w.latencyMs.p50 - s.latencyMs.p50
+            : null,
+      };
+    }),
   };
 }
 
@@ -472,6 +517,46 @@ export function markdown(results, summary, charts) {
       'The library variants verify a JWT per connect; the baselines take the user from the query string.',
     '',
   );
+
+  lines.push('### 6. Two instances through Redis', '');
+  const r = summary.redis;
+  if (!r) {
+    lines.push(
+      'Not measured in this run (L-redis was not selected, or Redis did not answer).',
+      '',
+    );
+  } else {
+    table(
+      [
+        'window',
+        'one instance, memory: CPU per event',
+        'p50 / p99',
+        `${r.instances} instances, Redis: CPU per event (sum)`,
+        'Redis CPU per publish (share of a core)',
+        'p50 / p99',
+        'delivered',
+      ],
+      r.windows.map((w) => [
+        w.kind === 'broadcast'
+          ? `broadcast, ${k(w.offeredPerSec)} deliveries/s`
+          : `sendToUser, ${k(w.offeredPerSec)} calls/s`,
+        `${fix(w.single.cpuUsPerEvent)} µs`,
+        `${fix(w.single.latencyMs?.p50, 2)} / ${fix(w.single.latencyMs?.p99, 2)} ms`,
+        `${fix(w.redis.cpuUsPerEvent)} µs${times(w.cpuRatio)}`,
+        `${fix(w.redis.redisCpuUsPerPublish)} µs (${fix(w.redis.redisCpuShare * 100)} %)`,
+        `${fix(w.redis.latencyMs.p50, 2)} / ${fix(w.redis.latencyMs.p99, 2)} ms`,
+        `${fix(w.redis.deliveryRatio * 100, 1)} %`,
+      ]),
+    );
+    lines.push(
+      `${r.connections} connections. L-redis runs ${r.instances} library processes on the server core (clients alternate between them; the first publishes) and the local Redis, unpinned; ` +
+        'the ratio in parentheses is to the same window on one instance with the memory transport. ' +
+        "Instance CPU is summed over the processes; Redis's own CPU (INFO cpu) is per publish, not per event: a publish is one script call and one PUBLISH to each subscribed instance whatever the number of recipients. " +
+        "It includes Redis's background work over the window (presence refresh for every connection every presenceTtl / 3), which dominates at low publish rates. " +
+        'At a few hundred calls a second, CPU per event is mostly the processes waking up for each call; the 2k/s window shows the per-call cost better.',
+      '',
+    );
+  }
 
   lines.push('### Load generator', '');
   const lg = summary.loadGenerator;

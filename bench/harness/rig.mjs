@@ -20,22 +20,33 @@ export class Rig {
   connected = 0;
   nextIndex = 0;
 
-  static async start(variant, mode, logDir) {
-    if (variant.instances !== 1)
-      throw new Error(
-        `${variant.id}: only single-instance variants are implemented`,
-      );
+  /**
+   * Starts the variant's server processes (`variant.instances` of them, all
+   * on the server core; the first is the one that publishes) and its load
+   * generators, which deal connections round-robin over the instances.
+   */
+  static async start(variant, mode, logDir, extraArgs = []) {
     const rig = new Rig();
     rig.variant = variant;
     const cores = placement(cpus().length);
-    rig.server = await startChild({
-      name: `${variant.id}-server`,
-      script: serverScript(variant.server),
-      args: [...variant.args, `--secret=${BENCH_SECRET}`],
-      nodeArgs: ['--expose-gc'],
-      logFile: join(logDir, `${variant.id}-server.log`),
-      cpus: cores.server,
-    });
+    rig.servers = [];
+    for (let i = 0; i < variant.instances; i++) {
+      const suffix = variant.instances > 1 ? `-${i}` : '';
+      rig.servers.push(
+        await startChild({
+          name: `${variant.id}-server${suffix}`,
+          script: serverScript(variant.server),
+          args: [...variant.args, ...extraArgs, `--secret=${BENCH_SECRET}`],
+          nodeArgs: [
+            '--expose-gc',
+            ...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []),
+          ],
+          logFile: join(logDir, `${variant.id}-server${suffix}.log`),
+          cpus: cores.server,
+        }),
+      );
+    }
+    rig.server = rig.servers[0];
     rig.clients = [];
     for (let shard = 0; shard < mode.loadGenerators; shard++) {
       const client = await startChild({
@@ -47,6 +58,7 @@ export class Rig {
       await client.call('configure', {
         target: {
           port: rig.server.info.port,
+          ports: rig.servers.map((server) => server.info.port),
           path: variant.path,
           auth: variant.auth,
           secret: BENCH_SECRET,
@@ -94,8 +106,25 @@ export class Rig {
     }
   }
 
-  usage(gc = false) {
-    return this.server.call('usage', { gc }, 120_000);
+  /** Resource readings of the server; with several instances, their sums (CPU, memory, sockets). */
+  async usage(gc = false) {
+    const all = await Promise.all(
+      this.servers.map((server) => server.call('usage', { gc }, 120_000)),
+    );
+    if (all.length === 1) return all[0];
+    const total = (pick) => all.reduce((sum, u) => sum + pick(u), 0);
+    return {
+      ...all[0],
+      cpu: {
+        user: total((u) => u.cpu.user),
+        system: total((u) => u.cpu.system),
+      },
+      heapUsed: total((u) => u.heapUsed),
+      rss: total((u) => u.rss),
+      sockets: total((u) => u.sockets),
+      eld: { ...all[0].eld, p99: Math.max(...all.map((u) => u.eld.p99)) },
+      instances: all,
+    };
   }
 
   /** Merged readings of every load generator since the last reset. */
@@ -152,13 +181,18 @@ export class Rig {
     }
   }
 
+  /** Restarts the event-loop delay histograms of every instance. */
+  eldReset() {
+    return Promise.all(this.servers.map((server) => server.call('eldReset')));
+  }
+
   call(op, params) {
     return Promise.all(this.clients.map((c) => c.call(op, params, 120_000)));
   }
 
   async stop() {
     await Promise.all(this.clients.map((c) => c.stop()));
-    await this.server.stop();
+    await Promise.all(this.servers.map((server) => server.stop()));
   }
 }
 

@@ -49,7 +49,7 @@ async function settle(rig) {
 export async function measureIdle(rig, n, baseline, mode) {
   await sleep(200);
   const mem = await rig.usage(true);
-  await rig.server.call('eldReset');
+  await rig.eldReset();
   const before = await rig.usage();
   await sleep(mode.idleMs);
   const after = await rig.usage();
@@ -83,7 +83,7 @@ export async function publishWindow(
 ) {
   await settle(rig);
   const c0 = await rig.clientStats();
-  await rig.server.call('eldReset');
+  await rig.eldReset();
   const s0 = await rig.usage();
   const pub = await rig.server.call(
     'publish',
@@ -116,6 +116,7 @@ export async function publishWindow(
     cpuUsPerPublish: round(cpu / pub.published),
     sysShare: round(sysUs(s0, s1) / Math.max(1, cpu)),
     serverCpuShare: round(cpu / 1000 / spanMs),
+    spanMs: round(spanMs, 0),
     publishCallUs: round(pub.callUs),
     publisherMaxLagMs: round(pub.maxLagMs),
     bytesPerEvent: round((c1.bytes - c0.bytes) / Math.max(1, delivered), 1),
@@ -299,7 +300,7 @@ export async function churn(rig, mode, log) {
   // Churn while broadcasting to everyone connected.
   await settle(rig);
   const c0 = await rig.clientStats();
-  await rig.server.call('eldReset');
+  await rig.eldReset();
   s0 = await rig.usage();
   const [pub, during] = await Promise.all([
     rig.server.call(
@@ -359,7 +360,7 @@ export async function churn(rig, mode, log) {
  */
 async function sampledPublish(rig, params, quietMs = 300) {
   const c0 = await rig.clientStats();
-  await rig.server.call('eldReset');
+  await rig.eldReset();
   const s0 = await rig.usage();
   const peak = {
     heapUsed: s0.heapUsed,
@@ -510,4 +511,58 @@ export function fmt(x) {
     : x >= 100
       ? x.toFixed(0)
       : x.toFixed(1);
+}
+
+/**
+ * Scenario 6: what the Redis transport adds. The same windows run on L-direct
+ * (one instance, memory transport) and on L-redis (two instances sharing
+ * Redis, clients alternating, the first publishing): CPU per delivered event
+ * summed over the instances, Redis's own CPU per publish, and latency, for a
+ * broadcast and for sendToUser (whose recipient is on the other instance
+ * half the time).
+ */
+export async function overRedis(rig, mode, log, redis) {
+  const { connections, broadcastRate, userRates, windowMs } = mode.redis;
+  await rig.closeDownTo(0);
+  await rig.connectTo(connections);
+  const windows = [];
+  const measure = async (spec) => {
+    const r0 = await redis?.cpuUs();
+    const w = await publishWindow(rig, {
+      ...spec,
+      durationMs: windowMs,
+      payloadBytes: mode.payloadBytes,
+    });
+    const r1 = await redis?.cpuUs();
+    w.redisCpuUsPerPublish =
+      r0 === undefined ? null : round((r1 - r0) / w.published);
+    // Share of a core over the window, presence upkeep included.
+    w.redisCpuShare =
+      r0 === undefined ? null : round((r1 - r0) / 1000 / w.spanMs, 3);
+    windows.push(w);
+    log(
+      `    ${spec.kind === 'broadcast' ? 'broadcast' : 'sendToUser'} ${w.offeredPerSec}/s delivered offered: ` +
+        `${fmt(w.cpuUsPerEvent)} us/event in the instances` +
+        (w.redisCpuUsPerPublish === null
+          ? ''
+          : ` + ${fmt(w.redisCpuUsPerPublish)} us per publish in Redis (${fmt(w.redisCpuShare * 100)} % of a core)`) +
+        `, p50 ${w.latencyMs.p50} p99 ${w.latencyMs.p99} ms, ${(w.deliveryRatio * 100).toFixed(1)} % delivered`,
+    );
+  };
+  await measure({
+    kind: 'broadcast',
+    rate: broadcastRate / connections,
+    perPublish: connections,
+    offered: broadcastRate,
+  });
+  for (const rate of userRates) {
+    await measure({
+      kind: 'user',
+      rate,
+      users: connections,
+      perPublish: 1,
+      offered: rate,
+    });
+  }
+  return { connections, instances: rig.servers.length, windows };
 }
