@@ -127,6 +127,11 @@ export class SseBroker
     this.targets = new SubjectRegistry<SseEnvelope>({
       opened: (key) => this.transport.watch(key),
       released: (key) => this.transport.unwatch(key),
+      failed: (key, err) =>
+        this.logger.error(
+          `delivering to a stream of ${key} failed`,
+          (err as Error)?.stack ?? String(err),
+        ),
     });
     this.readiness$ = this.transport.readiness$;
   }

@@ -65,6 +65,23 @@ describe('SubjectRegistry', () => {
     expect(registry.next('u1', 4)).toBe(false);
   });
 
+  it('still hands a value to every other stream when one stream throws, and reports it', () => {
+    const failures: string[] = [];
+    const registry = new SubjectRegistry<number>({
+      opened: () => {},
+      released: () => {},
+      failed: (key, err) => failures.push(`${key}: ${(err as Error).message}`),
+    });
+    const seen: number[] = [];
+    registry.add('t1', () => {
+      throw new Error('socket gone');
+    });
+    registry.add('t1', (v) => seen.push(v));
+    registry.next('t1', 7);
+    expect(seen).toEqual([7]);
+    expect(failures).toEqual(['t1: socket gone']);
+  });
+
   it('does not grow with keys that were used and left', () => {
     const registry = new SubjectRegistry<number>();
     const receive = () => {};

@@ -23,6 +23,8 @@ export class SubjectRegistry<T> {
     private readonly hooks?: {
       opened(key: string): void;
       released(key: string): void;
+      /** A stream's receiver threw; the others still got the value. */
+      failed?(key: string, err: unknown): void;
     },
   ) {}
 
@@ -42,7 +44,14 @@ export class SubjectRegistry<T> {
   next(key: string, value: T): boolean {
     const entry = this.entries.get(key);
     if (!entry) return false;
-    for (const receive of entry.receivers) receive(value);
+    for (const receive of entry.receivers) {
+      // One failing stream must not keep the message from the others.
+      try {
+        receive(value);
+      } catch (err) {
+        this.hooks?.failed?.(key, err);
+      }
+    }
     if (entry.subject.observed) entry.subject.next(value);
     return true;
   }
