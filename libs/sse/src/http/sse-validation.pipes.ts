@@ -35,6 +35,8 @@ export class SseStreamQueryPipe implements PipeTransform {
     value: unknown,
     metadata: ArgumentMetadata,
   ): Promise<SseStreamQueryDto> {
+    // Most streams carry no query at all: nothing to transform or validate.
+    if (isEmptyObject(value)) return new SseStreamQueryDto();
     const query = (await this.pipe.transform(value ?? {}, {
       ...metadata,
       metatype: SseStreamQueryDto,
@@ -80,4 +82,11 @@ export class SsePublishBodyPipe implements PipeTransform {
       metatype: SsePublishDto,
     }) as Promise<SsePublishDto>;
   }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'object') return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
