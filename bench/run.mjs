@@ -132,10 +132,17 @@ function charts(summary) {
     name: id,
     color: COLORS[id] ?? '#000',
   }));
-  const line = (id, pick, ns) => ({
-    name: id,
-    color: COLORS[id] ?? '#000',
-    points: ns.map((n) => [n, pick(V[id], n)]),
+  /** One panel: a line per variant of `pick(variant summary, n)` over `ns`. */
+  const panel = (title, yLabel, ns, pick, extra = {}) => ({
+    title,
+    yLabel,
+    xValues: ns,
+    ...extra,
+    series: ids.map((id) => ({
+      name: id,
+      color: COLORS[id] ?? '#000',
+      points: ns.map((n) => [n, pick(V[id], n)]),
+    })),
   });
   const files = [];
   const add = (file, title, svg) => {
@@ -151,30 +158,14 @@ function charts(summary) {
       subtitle:
         'Server CPU time (user + system) per event the clients received; latency from intended publish time to read, sampled connections.',
       panels: [
-        {
-          title: 'CPU per delivered event',
-          yLabel: 'µs',
-          xValues: summary.ladder,
-          series: ids.map((id) =>
-            line(id, (v, n) => v.cpuPerEvent[n].us, summary.ladder),
-          ),
-        },
-        {
-          title: 'Latency p99',
-          yLabel: 'ms',
-          xValues: summary.ladder,
-          series: ids.map((id) =>
-            line(id, (v, n) => v.latency[n]?.p99, summary.ladder),
-          ),
-        },
-        {
-          title: 'Latency p50',
-          yLabel: 'ms',
-          xValues: summary.ladder,
-          series: ids.map((id) =>
-            line(id, (v, n) => v.latency[n]?.p50, summary.ladder),
-          ),
-        },
+        panel(
+          'CPU per delivered event',
+          'µs',
+          summary.ladder,
+          (v, n) => v.cpuPerEvent[n].us,
+        ),
+        panel('Latency p99', 'ms', summary.ladder, (v, n) => v.latency[n]?.p99),
+        panel('Latency p50', 'ms', summary.ladder, (v, n) => v.latency[n]?.p50),
       ],
       legendItems,
     }),
@@ -187,31 +178,25 @@ function charts(summary) {
       subtitle:
         'Memory: growth over the empty server after GC, divided by N. sendToUser: server CPU per call in bursts of back-to-back calls.',
       panels: [
-        {
-          title: 'RSS per idle connection',
-          yLabel: 'KB',
-          xValues: summary.idleN,
-          series: ids.map((id) =>
-            line(id, (v, n) => v.idle[n]?.rssKB, summary.idleN),
-          ),
-        },
-        {
-          title: 'Heap per idle connection',
-          yLabel: 'KB',
-          xValues: summary.idleN,
-          series: ids.map((id) =>
-            line(id, (v, n) => v.idle[n]?.heapKB, summary.idleN),
-          ),
-        },
-        {
-          title: 'CPU per sendToUser (log scale)',
-          yLabel: 'µs',
-          xValues: summary.ladder,
-          log: true,
-          series: ids.map((id) =>
-            line(id, (v, n) => v.unicast[n].us, summary.ladder),
-          ),
-        },
+        panel(
+          'RSS per idle connection',
+          'KB',
+          summary.idleN,
+          (v, n) => v.idle[n]?.rssKB,
+        ),
+        panel(
+          'Heap per idle connection',
+          'KB',
+          summary.idleN,
+          (v, n) => v.idle[n]?.heapKB,
+        ),
+        panel(
+          'CPU per sendToUser (log scale)',
+          'µs',
+          summary.ladder,
+          (v, n) => v.unicast[n].us,
+          { log: true },
+        ),
       ],
       legendItems,
     }),
