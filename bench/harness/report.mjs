@@ -440,7 +440,7 @@ export function markdown(results, summary, charts) {
       `(${mode.unicast.burstRounds} rounds of ${mode.unicast.burstCalls} calls at every N, each in its own tick and each user at most once per round, ` +
       `or ${mode.unicast.burstMs} ms in all; median of three after ${mode.unicast.warmupBursts} warm-up bursts) ` +
       'divided by the calls, including the write to the one recipient; ' +
-      'in-call: wall time of the calls alone (the socket writes go out after them). At a few hundred calls per second the CPU of waking the process ' +
+      "in-call: wall time of the calls alone (Node's `res.write` sends in the next tick, after them; the library's `direct` writer sends within the call, so its in-call time includes the send). At a few hundred calls per second the CPU of waking the process " +
       `for each call (about 100 µs on this VM) would swamp the figure. p99: latency of an open-loop window at ${mode.unicast.rate} calls/s.`,
     '',
   );
