@@ -4,5 +4,9 @@ import { JwtService } from '@nestjs/jwt';
 
 const [userId = 'alice', tenantId, roles = 'admin'] = process.argv.slice(2);
 const secret = process.env.JWT_SECRET || 'dev-only-insecure-secret-change-me';
-const claims = { sub: userId, roles: roles.split(',').filter(Boolean), ...(tenantId && { tid: tenantId }) };
+const claims = {
+  sub: userId,
+  roles: roles.split(',').filter(Boolean),
+  ...(tenantId && { tid: tenantId }),
+};
 console.log(new JwtService().sign(claims, { secret, expiresIn: '1h' }));

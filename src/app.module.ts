@@ -4,7 +4,7 @@ import { AnnouncementsController } from './announcements/announcements.controlle
 import { ApprovalTopicsAuthorizer } from './approvals/approval-topics.authorizer.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { sseOptionsFromEnv } from './config/sse.config.js';
+import { sseOptionsFromEnv, sseRoutesFromEnv } from './config/sse.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
@@ -17,10 +17,12 @@ import { WebModule } from './web/web.module.js';
     DatabaseModule,
     SseModule.forRootAsync({
       isGlobal: true,
+      ...sseRoutesFromEnv(),
       imports: [ApprovalsModule],
-      useFactory: () => ({
+      inject: [ApprovalTopicsAuthorizer],
+      useFactory: (topicAuthorizer: ApprovalTopicsAuthorizer) => ({
         ...sseOptionsFromEnv(),
-        topicAuthorizer: ApprovalTopicsAuthorizer,
+        topicAuthorizer,
       }),
     }),
     LiveModule,

@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import type { SseModuleOptions, SseWriter } from '@app/sse';
+import type { SseRootOptions, SseWriter } from '@app/sse';
 import {
   deleteKeys,
   describeWithRedis,
@@ -181,7 +181,7 @@ describeWithRedis(
  * Runs the property on `instances` applications sharing `options`: each
  * (re)connect and each publish goes to a random one of them.
  */
-function property(options: SseModuleOptions, instances: number): void {
+function property(options: SseRootOptions, instances: number): void {
   let apps: TestApp[] = [];
   beforeAll(async () => {
     for (let i = 0; i < instances; i++) {

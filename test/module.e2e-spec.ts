@@ -1,4 +1,4 @@
-import { Injectable, Module, ValidationPipe } from '@nestjs/common';
+import { Global, Injectable, Module, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import {
@@ -6,6 +6,7 @@ import {
   SseAuthenticator,
   type SseIdentity,
   SseModule,
+  type SseModuleOptions,
   type SseRequest,
 } from '@app/sse';
 import { StreamClient } from './utils/sse-client.js';
@@ -18,6 +19,10 @@ class ApiKeys {
 
 @Module({ providers: [ApiKeys], exports: [ApiKeys] })
 class ApiKeysModule {}
+
+@Global()
+@Module({ providers: [ApiKeys], exports: [ApiKeys] })
+class GlobalApiKeysModule {}
 
 @Injectable()
 class ApiKeyAuthenticator implements SseAuthenticator {
@@ -34,11 +39,11 @@ describe('SseModule wiring', () => {
       {},
       {},
       SseModule.forRootAsync({
+        path: '/live/1/',
         imports: [ApiKeysModule],
         inject: [ApiKeys],
         useFactory: (keys: ApiKeys) => ({
-          path: `/live/${keys.keys.size}/`,
-          authenticate: ApiKeyAuthenticator,
+          authenticator: new ApiKeyAuthenticator(keys),
         }),
       }),
     );
@@ -56,6 +61,52 @@ describe('SseModule wiring', () => {
     client.close();
     await t.close();
   });
+
+  it('forRoot: registers an authenticator class with useClass, so Nest injects its dependencies', async () => {
+    const t = await startApp(
+      {},
+      { imports: [GlobalApiKeysModule] },
+      SseModule.forRoot({ authenticator: ApiKeyAuthenticator }),
+    );
+    const client = await StreamClient.open(t.url('/sse/stream'), {
+      'x-api-key': 'key-of-amelia',
+    });
+    const connected = JSON.parse((await client.waitForEvent('connected')).data);
+    expect(connected).toMatchObject({ userId: 'amelia', tenantId: 'keys' });
+    client.close();
+    await t.close();
+  });
+
+  it.each([
+    [
+      'a class from a forRootAsync factory',
+      () => ({ authenticator: ApiKeyAuthenticator }),
+      'option "authenticator" from a forRootAsync factory must be an instance',
+    ],
+    [
+      'a route option from a forRootAsync factory',
+      () => ({ auth: { secret: 's' }, writer: 'nest' }),
+      'option "writer" decides which routes are declared',
+    ],
+  ])(
+    'refuses %s at start-up, naming the option',
+    async (_, useFactory, message) => {
+      const compiled = Test.createTestingModule({
+        imports: [
+          SseModule.forRootAsync({
+            imports: [ApiKeysModule],
+            useFactory: useFactory as () => SseModuleOptions,
+          }),
+        ],
+      }).compile();
+      const error = await compiled.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(InvalidSseOptionsError);
+      expect((error as Error).message).toContain(message);
+    },
+  );
 
   it('keeps its own validation under a strict global ValidationPipe', async () => {
     const t = await startApp({ adminRoutes: true }, {}, undefined, (app) =>

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SseModuleOptions } from '@app/sse';
+import type { SseRootOptions } from '@app/sse';
 import {
   deleteKeys,
   describeWithRedis,
@@ -23,7 +23,7 @@ describeWithRedis('Redis transport: three instances, one Redis', () => {
   let b: TestApp;
   let c: TestApp;
 
-  const instance = (options: SseModuleOptions = {}, url = REDIS_URL!) =>
+  const instance = (options: SseRootOptions = {}, url = REDIS_URL!) =>
     startApp({
       transport: {
         type: 'redis',

@@ -1,4 +1,4 @@
-import type { SseModuleOptions, SseWriter } from '@app/sse';
+import type { SseModuleExtras, SseModuleOptions, SseWriter } from '@app/sse';
 import { jwtSecret } from './jwt-secret.js';
 
 /**
@@ -19,7 +19,6 @@ export function sseOptionsFromEnv(
     maxConnectionsPerUser: int(env.SSE_MAX_CONNECTIONS_PER_USER),
     clientBufferSize: int(env.SSE_CLIENT_BUFFER_SIZE),
     retry: int(env.SSE_RETRY_MS),
-    writer: (env.SSE_WRITER || undefined) as SseWriter | undefined,
     history: {
       size: int(env.SSE_HISTORY_SIZE),
       ttl: int(env.SSE_HISTORY_TTL_MS),
@@ -32,6 +31,15 @@ export function sseOptionsFromEnv(
           keyPrefix: env.SSE_REDIS_PREFIX || undefined,
         }
       : { type: 'memory' },
+  };
+}
+
+/** The demo's route options (known before any provider exists): the writer from `SSE_WRITER`, and the admin routes. */
+export function sseRoutesFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): SseModuleExtras {
+  return {
+    writer: (env.SSE_WRITER || undefined) as SseWriter | undefined,
     adminRoutes: true,
   };
 }

@@ -8,7 +8,7 @@ import { Test } from '@nestjs/testing';
 import {
   SseBroker,
   SseModule,
-  type SseModuleOptions,
+  type SseRootOptions,
   type SseWriter,
 } from '@app/sse';
 import { StreamClient } from './sse-client.js';
@@ -49,7 +49,7 @@ const jwt = new JwtService();
 
 /** Starts a real listening app with `SseModule.forRoot(options)` on 127.0.0.1. */
 export async function startApp(
-  options: SseModuleOptions = {},
+  options: SseRootOptions = {},
   metadata: ModuleMetadata = {},
   module?: DynamicModule,
   setup?: (app: INestApplication) => void,

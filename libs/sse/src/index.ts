@@ -4,45 +4,58 @@ export {
   ASYNC_OPTIONS_TYPE as SSE_ASYNC_OPTIONS_TYPE,
 } from './sse.module-definition.js';
 export {
-  DEFAULT_SSE_OPTIONS,
-  type ResolvedSseOptions,
-  type SseAuthOptions,
-  type SseHistoryOptions,
-  type SseJwtAlgorithm,
-  type SseMemoryTransportOptions,
-  type SseModuleOptions,
-  type SseRedisTransportOptions,
-  type SseTransportOptions,
-  type SseWriter,
-} from './sse.options.js';
-export {
   InjectSseOptions,
   SSE_MODULE_OPTIONS,
   getSseOptionsToken,
 } from './sse.constants.js';
 
+export type {
+  SseModuleExtras,
+  SseModuleOptions,
+  SseRootOptions,
+  SseWriter,
+} from './options/sse-module-options.interface.js';
+export type {
+  SseAuthOptions,
+  SseJwtAlgorithm,
+} from './options/sse-auth-options.interface.js';
+export type {
+  SseHistoryOptions,
+  SseMemoryTransportOptions,
+  SseRedisTransportOptions,
+  SseTransportOptions,
+} from './options/sse-transport-options.interface.js';
+export type {
+  ResolvedSseAuthOptions,
+  ResolvedSseOptions,
+  ResolvedSseRedisTransportOptions,
+} from './options/resolved-sse-options.interface.js';
+export {
+  DEFAULT_SSE_OPTIONS,
+  DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS,
+} from './options/sse-options.defaults.js';
+
 export { SseBroker } from './broker/sse-broker.js';
 export type {
   SseHistoryPage,
-  SseHistoryTarget,
   SseMessage,
   SsePublishOptions,
+} from './core/sse-message.interface.js';
+export type {
+  SseHistoryTarget,
   SseTarget,
   SseTargetType,
-} from './broker/sse-message.interface.js';
-export type {
-  SseInstanceStats,
-  SseStats,
-} from './broker/sse-stats.interface.js';
+} from './core/sse-target.js';
+export type { SseCloseReason, SseResetReason } from './core/sse-reasons.js';
+export type { SseInstanceStats, SseStats } from './core/sse-stats.interface.js';
 export type {
   SseClientInfo,
-  SseCloseReason,
   SseConnectionEvent,
-} from './broker/sse-client-info.interface.js';
+} from './core/sse-client-info.interface.js';
 export {
   SSE_EVENT_NAME_PATTERN,
   SSE_TOPIC_PATTERN,
-} from './broker/sse-validation.util.js';
+} from './core/sse-validation.js';
 
 export {
   SseAuthenticator,
@@ -56,9 +69,9 @@ export {
 } from './auth/token-extractor.util.js';
 
 export { SseAuthGuard } from './http/sse-auth.guard.js';
-export type { SseResetReason } from './http/sse-connection.js';
 export { SseUser } from './http/sse-user.decorator.js';
 export { SseHttpException } from './http/sse-http.exception.js';
+export { SseErrorFilter } from './http/sse-error.filter.js';
 export { SseStreamQueryDto } from './http/dto/sse-stream-query.dto.js';
 export { SsePublishDto } from './http/dto/sse-publish.dto.js';
 export { toMessageEvent } from './http/to-message-event.util.js';
@@ -74,3 +87,8 @@ export { ReservedEventNameError } from './errors/reserved-event-name.error.js';
 export { PayloadTooLargeError } from './errors/payload-too-large.error.js';
 export { UnserializableDataError } from './errors/unserializable-data.error.js';
 export { TransportUnavailableError } from './errors/transport-unavailable.error.js';
+export { ShuttingDownError } from './errors/shutting-down.error.js';
+export { TooManyConnectionsError } from './errors/too-many-connections.error.js';
+export { UserConnectionLimitError } from './errors/user-connection-limit.error.js';
+export { TopicForbiddenError } from './errors/topic-forbidden.error.js';
+export { QueryTokenNotAllowedError } from './errors/query-token-not-allowed.error.js';

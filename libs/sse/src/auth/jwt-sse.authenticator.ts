@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { ResolvedSseOptions } from '../sse.options.js';
-import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
+import {
+  type ResolvedSseAuthOptions,
+  type ResolvedSseOptions,
+  SSE_RESOLVED_OPTIONS,
+} from '../options/resolved-sse-options.interface.js';
 import type {
   SseAuthenticator,
   SseRequest,
@@ -18,7 +21,7 @@ import { extractSseToken } from './token-extractor.util.js';
 @Injectable()
 export class JwtSseAuthenticator implements SseAuthenticator {
   private readonly jwt = new JwtService();
-  private readonly auth: NonNullable<ResolvedSseOptions['auth']>;
+  private readonly auth: ResolvedSseAuthOptions;
 
   constructor(@Inject(SSE_RESOLVED_OPTIONS) options: ResolvedSseOptions) {
     this.auth = options.auth!;

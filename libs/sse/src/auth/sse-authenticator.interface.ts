@@ -8,7 +8,8 @@ export type SseRequest = IncomingMessage & {
 
 /**
  * Authenticates a stream request. Replace the built-in JWT verification with
- * your own by passing an injectable class as `authenticate`.
+ * your own with the `authenticator` option (a class, or an instance from a
+ * `forRootAsync` factory).
  *
  * Return the identity, or return `null` / throw to refuse the request with
  * `401 invalid_token` (the client never sees your error's message).

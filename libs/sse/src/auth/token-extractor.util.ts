@@ -1,5 +1,5 @@
-import { HttpStatus } from '@nestjs/common';
-import { SseHttpException } from '../http/sse-http.exception.js';
+import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
+import { QueryTokenNotAllowedError } from '../errors/query-token-not-allowed.error.js';
 import type { SseRequest } from './sse-authenticator.interface.js';
 
 /** Where {@link extractSseToken} looks for a token. @publicApi */
@@ -16,7 +16,7 @@ export interface SseTokenSources {
  * `undefined` when there is none or the header is malformed.
  *
  * A request that carries `access_token` while query tokens are not allowed is
- * refused with `400 query_token_not_allowed`, so that a client misconfiguration
+ * refused with {@link QueryTokenNotAllowedError} (`400 query_token_not_allowed`), so that a client misconfiguration
  * is visible instead of silently unauthenticated.
  * @publicApi
  */
@@ -26,11 +26,7 @@ export function extractSseToken(
 ): string | undefined {
   const queryToken = readQueryToken(request);
   if (queryToken !== undefined && !sources.allowQueryToken) {
-    throw new SseHttpException(
-      HttpStatus.BAD_REQUEST,
-      'query_token_not_allowed',
-      'Tokens in the URL are not accepted. Send "Authorization: Bearer <token>" or the token cookie.',
-    );
+    throw new QueryTokenNotAllowedError(SSE_MESSAGES.QUERY_TOKEN_NOT_ALLOWED());
   }
   const header = request.headers.authorization;
   if (header !== undefined) {

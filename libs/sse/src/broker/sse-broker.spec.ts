@@ -1,20 +1,38 @@
 import { Test } from '@nestjs/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
-import { resolveSseOptions, type SseModuleOptions } from '../sse.options.js';
+import { resolveSseOptions } from '../options/resolve-sse-options.js';
+import { SSE_RESOLVED_OPTIONS } from '../options/resolved-sse-options.interface.js';
+import type { SseRootOptions } from '../options/sse-module-options.interface.js';
+import { MemoryTransport } from '../transport/memory/memory.transport.js';
+import { SSE_TRANSPORT } from '../transport/sse-transport.interface.js';
 import { SseBroker } from './sse-broker.js';
+import { SseConnectionHub } from './sse-connection-hub.js';
 
-async function broker(options: SseModuleOptions = {}): Promise<SseBroker> {
+/** A started broker on the memory transport, and the hub behind it. */
+async function start(
+  options: SseRootOptions = {},
+): Promise<{ broker: SseBroker; hub: SseConnectionHub }> {
+  const resolved = resolveSseOptions({ auth: { secret: 's' }, ...options });
   const moduleRef = await Test.createTestingModule({
     providers: [
       SseBroker,
+      SseConnectionHub,
+      { provide: SSE_RESOLVED_OPTIONS, useValue: resolved },
       {
-        provide: SSE_RESOLVED_OPTIONS,
-        useValue: resolveSseOptions({ auth: { secret: 's' }, ...options }),
+        provide: SSE_TRANSPORT,
+        useValue: new MemoryTransport(resolved.history),
       },
     ],
   }).compile();
-  return moduleRef.get(SseBroker);
+  await moduleRef.init();
+  return {
+    broker: moduleRef.get(SseBroker),
+    hub: moduleRef.get(SseConnectionHub),
+  };
+}
+
+async function broker(options: SseRootOptions = {}): Promise<SseBroker> {
+  return (await start(options)).broker;
 }
 
 describe('SseBroker', () => {
@@ -100,11 +118,11 @@ describe('SseBroker', () => {
   });
 
   it('reports not running after shutdown and refuses new streams', async () => {
-    const b = await broker();
-    await b.beforeApplicationShutdown();
+    const { broker: b, hub } = await start();
+    await hub.beforeApplicationShutdown();
     expect((await b.getStats()).isRunning).toBe(false);
     await expect(
-      b.admit({ userId: 'u', roles: [] }, [], {} as never, {} as never),
+      hub.admit({ userId: 'u', roles: [] }, [], {} as never, {} as never),
     ).rejects.toMatchObject({ code: 'shutting_down' });
   });
 

@@ -10,8 +10,12 @@ export abstract class SseError extends Error {
   /** Stable machine-readable error code, e.g. `invalid_topic`. */
   abstract readonly code: string;
 
+  /** The message without the library's `sse: ` prefix: what an HTTP client is told, where it is told anything. */
+  readonly detail: string;
+
   constructor(message: string) {
     super(`sse: ${message}`);
     this.name = new.target.name;
+    this.detail = message;
   }
 }

@@ -7,11 +7,11 @@ import {
 } from '@nestjs/common';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import {
-  SSE_IDENTITY_KEY,
+  type ResolvedSseOptions,
   SSE_RESOLVED_OPTIONS,
-} from '../sse.internal-constants.js';
-import type { ResolvedSseOptions } from '../sse.options.js';
+} from '../options/resolved-sse-options.interface.js';
 import { SseHttpException } from './sse-http.exception.js';
+import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
 
 /** Lets through callers whose roles include `adminRole`; runs after {@link SseAuthGuard}. @internal */
 @Injectable()

@@ -13,8 +13,9 @@ import {
   type SseRequest,
 } from '../auth/sse-authenticator.interface.js';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
-import { SSE_IDENTITY_KEY } from '../sse.internal-constants.js';
+import { SseError } from '../errors/sse.error.js';
 import { SseHttpException } from './sse-http.exception.js';
+import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
 
 /**
  * Authenticates stream requests with the configured {@link SseAuthenticator}
@@ -43,9 +44,12 @@ export class SseAuthGuard implements CanActivate {
     try {
       identity = await this.authenticator.authenticate(request);
     } catch (err) {
+      // A refusal with its own meaning (`query_token_not_allowed`, or an
+      // HTTP error of the application's authenticator) is not a bad token.
       if (
-        err instanceof HttpException &&
-        err.getStatus() !== HttpStatus.UNAUTHORIZED
+        err instanceof SseError ||
+        (err instanceof HttpException &&
+          err.getStatus() !== HttpStatus.UNAUTHORIZED)
       )
         throw err;
       // The reason is for operators; it never contains the token.

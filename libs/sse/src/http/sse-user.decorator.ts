@@ -1,6 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
-import { SSE_IDENTITY_KEY } from '../sse.internal-constants.js';
+
+/** Request property where {@link SseAuthGuard} leaves the authenticated identity. @internal */
+export const SSE_IDENTITY_KEY = Symbol('SSE:IDENTITY');
 
 /**
  * The identity {@link SseAuthGuard} established for this request.

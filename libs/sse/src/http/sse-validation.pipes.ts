@@ -6,8 +6,10 @@ import {
   type PipeTransform,
   ValidationPipe,
 } from '@nestjs/common';
-import { SSE_RESOLVED_OPTIONS } from '../sse.internal-constants.js';
-import type { ResolvedSseOptions } from '../sse.options.js';
+import {
+  type ResolvedSseOptions,
+  SSE_RESOLVED_OPTIONS,
+} from '../options/resolved-sse-options.interface.js';
 import { SsePublishDto } from './dto/sse-publish.dto.js';
 import { SseStreamQueryDto } from './dto/sse-stream-query.dto.js';
 import { SseHttpException } from './sse-http.exception.js';

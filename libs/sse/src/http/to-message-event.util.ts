@@ -1,5 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
-import type { SseMessage } from '../broker/sse-message.interface.js';
+import type { SseMessage } from '../core/sse-message.interface.js';
 
 /**
  * Maps a broker message to Nest's `MessageEvent`, for applications' own

@@ -1,14 +1,8 @@
 import type { Observable } from 'rxjs';
-import type { SseEnvelope } from '../broker/sse-envelope.js';
-import type { SseTarget } from '../broker/sse-message.interface.js';
-import type { SseInstanceStats } from '../broker/sse-stats.interface.js';
-import type { SseResetReason } from '../http/sse-connection.js';
-
-/** A position in the message sequence: a sequence number and its id. @internal */
-export interface SsePosition {
-  seq: number;
-  id: string;
-}
+import type { SseEnvelope } from '../core/sse-envelope.js';
+import type { SsePosition, SseReadOutcome } from '../core/sse-position.js';
+import type { SseInstanceStats } from '../core/sse-stats.interface.js';
+import type { SseTarget } from '../core/sse-target.js';
 
 /** A message on its way out, serialised once. @internal */
 export interface SseOutgoing {
@@ -23,17 +17,14 @@ export interface SseOutgoing {
   createdAt: Date;
 }
 
-/** What a history read found after a cursor, with the head it was read at. @internal */
-export type SseReadOutcome =
-  | { envelopes: SseEnvelope[]; head: SsePosition }
-  | { reset: SseResetReason; head: SsePosition };
-
-/** How a transport hands messages back to the broker. @internal */
+/** How a transport hands messages back to the instance that started it. @internal */
 export interface SseTransportListener {
   /** A message for this instance's subscribers, in id order. */
   deliver(envelope: SseEnvelope): void;
   /** The instance may have missed messages: every open stream resumes from its last one. */
   resume(): void;
+  /** This instance's figures, for transports that share them with the other instances. */
+  stats(): SseInstanceStats;
 }
 
 /** One stream as presence sees it (an `SseConnection`). @internal */
@@ -45,7 +36,7 @@ export interface SsePresenceEntry {
 
 /**
  * Presence and limits shared by every instance. Only transports that span
- * instances have it; without it the broker answers from its own streams.
+ * instances have it; without it the hub answers from its own streams.
  * @internal
  */
 export interface SseClusterPresence {
@@ -74,7 +65,9 @@ export interface SseTransport {
   readonly readiness$: Observable<boolean>;
   /** Present when presence and limits span instances. */
   readonly cluster?: SseClusterPresence;
-  /** Connects (the listener was given to the constructor); rejects when it cannot. */
+  /** Names where messages go (once, before `start`; the memory transport delivers from then on). */
+  listen(listener: SseTransportListener): void;
+  /** Connects; rejects when it cannot. */
   start(): Promise<void>;
   /** Assigns the id, stores the message in its target's history and fans it out. */
   publish(message: SseOutgoing): Promise<SsePosition>;
@@ -96,3 +89,6 @@ export interface SseTransport {
   /** Stops timers and closes connections. */
   close(): Promise<void>;
 }
+
+/** Injection token of the registration's {@link SseTransport}. @internal */
+export const SSE_TRANSPORT = Symbol('SSE:TRANSPORT');

@@ -9,7 +9,7 @@ import {
 import {
   SSE_EVENT_NAME_PATTERN,
   SSE_TOPIC_PATTERN,
-} from '../../broker/sse-validation.util.js';
+} from '../../core/sse-validation.js';
 
 /** Body of `POST /<path>/publish` (admin route). @publicApi */
 export class SsePublishDto {

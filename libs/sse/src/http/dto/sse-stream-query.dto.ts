@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
-import { SSE_TOPIC_PATTERN } from '../../broker/sse-validation.util.js';
+import { SSE_TOPIC_PATTERN } from '../../core/sse-validation.js';
 
 /**
  * Query of `GET /<path>/stream`: `?topics=a,b` (or repeated `topics=`) and

@@ -1,0 +1,356 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Observable, Subject, Subscription } from 'rxjs';
+import type { SseIdentity } from '../auth/sse-identity.interface.js';
+import type {
+  SseClientInfo,
+  SseConnectionEvent,
+} from '../core/sse-client-info.interface.js';
+import type { SseEnvelope } from '../core/sse-envelope.js';
+import type { SseReadOutcome } from '../core/sse-position.js';
+import type { SseCloseReason } from '../core/sse-reasons.js';
+import type { SseInstanceStats } from '../core/sse-stats.interface.js';
+import {
+  scopedKey,
+  subscriptionKeys,
+  targetKey,
+  TOPIC_KEY_PREFIX,
+} from '../core/sse-target.js';
+import { ShuttingDownError } from '../errors/shutting-down.error.js';
+import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
+import { TooManyConnectionsError } from '../errors/too-many-connections.error.js';
+import { TransportUnavailableError } from '../errors/transport-unavailable.error.js';
+import { UserConnectionLimitError } from '../errors/user-connection-limit.error.js';
+import {
+  type ResolvedSseOptions,
+  SSE_RESOLVED_OPTIONS,
+} from '../options/resolved-sse-options.interface.js';
+import {
+  SseConnection,
+  type SseConnectionHost,
+} from '../stream/sse-connection.js';
+import { SseHeartbeatScheduler } from '../stream/sse-heartbeat.scheduler.js';
+import {
+  SSE_TRANSPORT,
+  type SseTransport,
+} from '../transport/sse-transport.interface.js';
+import { SubjectRegistry } from './subject-registry.js';
+
+/** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
+const SHUTDOWN_GRACE_MS = 500;
+
+/**
+ * Owns this instance's open streams: admission against the limits, the
+ * per-user sets, the fan-out of delivered messages to streams and
+ * in-process observers, the heartbeat timer, the transport's life, and
+ * shutdown. {@link SseBroker} is its public face.
+ * @internal
+ */
+@Injectable()
+export class SseConnectionHub
+  implements SseConnectionHost, OnModuleInit, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger('SseBroker');
+  /** One entry per user, topic and tenant broadcast, by target key. */
+  private readonly targets: SubjectRegistry<SseEnvelope>;
+  private readonly clients = new Map<string, SseConnection>();
+  private readonly users = new Map<string, Set<SseConnection>>();
+  private readonly events = new Subject<SseConnectionEvent>();
+  private readonly startedAt = new Date();
+  private running = true;
+  private messagesPublished = 0;
+  private eventsDelivered = 0;
+  private eventsDropped = 0;
+  private connectionsRejected = 0;
+
+  readonly settings: SseConnectionHost['settings'];
+  readonly heartbeats: SseHeartbeatScheduler;
+  /** A `connect` event when a stream opens, `disconnect` (with the reason) when it ends. */
+  readonly connections$: Observable<SseConnectionEvent> =
+    this.events.asObservable();
+
+  constructor(
+    @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
+    @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
+  ) {
+    this.settings = options;
+    this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
+    // A key's first listener subscribes this instance to the target's
+    // messages on the transport; its last one unsubscribes it.
+    this.targets = new SubjectRegistry<SseEnvelope>({
+      opened: (key) => transport.watch(key),
+      released: (key) => transport.unwatch(key),
+      failed: (key, err) =>
+        this.logger.error(
+          `delivering to a stream of ${key} failed`,
+          (err as Error)?.stack ?? String(err),
+        ),
+    });
+    transport.listen({
+      deliver: (envelope) => this.dispatch(envelope),
+      resume: () => this.clients.forEach((c) => c.resume()),
+      stats: () => this.instanceStats(),
+    });
+  }
+
+  /** False once the application has started shutting down. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Connects the transport; with Redis, start-up fails when it cannot be reached. */
+  async onModuleInit(): Promise<void> {
+    await this.transport.start();
+  }
+
+  /**
+   * Accepts a stream request, reserving its slot against the limits, or
+   * refuses it with an {@link SseError} (shutting down, instance full, user
+   * at its cap on any instance, transport unreachable). The connection is
+   * subscribed to its targets before it is returned.
+   */
+  async admit(
+    identity: SseIdentity,
+    topics: readonly string[],
+    request: IncomingMessage,
+    response: ServerResponse,
+    cursor?: string,
+  ): Promise<SseConnection> {
+    const { maxConnections, maxConnectionsPerUser } = this.options;
+    const { cluster } = this.transport;
+    const userKey = scopedKey(identity.tenantId, identity.userId);
+    if (!this.running)
+      throw this.refused(new ShuttingDownError(SSE_MESSAGES.SHUTTING_DOWN()));
+    if (maxConnections > 0 && this.clients.size >= maxConnections) {
+      throw this.refused(
+        new TooManyConnectionsError(SSE_MESSAGES.TOO_MANY_CONNECTIONS()),
+      );
+    }
+    if (
+      maxConnectionsPerUser > 0 &&
+      (this.users.get(userKey)?.size ?? 0) >= maxConnectionsPerUser
+    ) {
+      throw this.userCapReached();
+    }
+    if (!this.transport.ready) throw this.unavailable();
+    const connection = new SseConnection(
+      this.transport.newClientId(),
+      identity,
+      topics,
+      request,
+      response,
+      this,
+      cursor,
+    );
+    // The slot is taken synchronously, so concurrent requests see it.
+    this.clients.set(connection.id, connection);
+    let forUser = this.users.get(userKey);
+    if (!forUser) this.users.set(userKey, (forUser = new Set()));
+    forUser.add(connection);
+    try {
+      if (cluster) {
+        if (!(await cluster.reserve(connection, maxConnectionsPerUser))) {
+          this.forget(connection);
+          throw this.userCapReached();
+        }
+        // Left while the slot was being reserved: closed() already ran.
+        if (!this.clients.has(connection.id)) cluster.release(connection);
+      }
+      connection.hold(this.subscribe(connection));
+      connection.prepare(
+        await this.transport.settle(subscriptionKeys(connection)),
+      );
+    } catch (err) {
+      connection.close('client_closed');
+      if (err instanceof TransportUnavailableError) {
+        this.logger.warn(`stream refused: ${err.message}`);
+        throw this.unavailable();
+      }
+      throw err;
+    }
+    // The client may have left while the request was being checked.
+    if (request.socket?.destroyed) connection.close('client_closed');
+    return connection;
+  }
+
+  /** In-process observers of one target key (`userStream()`, `topicStream()`, ...). */
+  observe(key: string): Observable<SseEnvelope> {
+    return this.targets.observe(key);
+  }
+
+  /** The open stream with this id on this instance. */
+  client(clientId: string): SseConnection | undefined {
+    return this.clients.get(clientId);
+  }
+
+  /** Every stream of this instance, open or closing. */
+  allClients(): IterableIterator<SseConnection> {
+    return this.clients.values();
+  }
+
+  /** The streams of one user on this instance. */
+  clientsOfUser(
+    userId: string,
+    tenantId: string | undefined,
+  ): ReadonlySet<SseConnection> | undefined {
+    return this.users.get(scopedKey(tenantId, userId));
+  }
+
+  /** Ids of the users of one tenant with a stream on this instance. */
+  localOnlineUsers(tenantId: string | undefined): string[] {
+    const online: string[] = [];
+    for (const connections of this.users.values()) {
+      const first = connections.values().next().value as SseConnection;
+      if (first.tenantId === tenantId) online.push(first.userId);
+    }
+    return online;
+  }
+
+  /** Hands a message to the local streams (and observers) of its target. */
+  dispatch(envelope: SseEnvelope): void {
+    const { target } = envelope.message;
+    if (target.type === 'client')
+      this.clients.get(target.clientId)?.deliver(envelope);
+    else this.targets.next(targetKey(target), envelope);
+  }
+
+  /** Counts a message published through this instance. */
+  published(): void {
+    this.messagesPublished++;
+  }
+
+  instanceStats(): SseInstanceStats {
+    return {
+      instanceId: this.transport.instanceId,
+      totalClients: this.clients.size,
+      totalUsers: this.users.size,
+      totalTopics: this.targets.countKeys(TOPIC_KEY_PREFIX),
+      isRunning: this.running,
+      messagesPublished: this.messagesPublished,
+      eventsDelivered: this.eventsDelivered,
+      eventsDropped: this.eventsDropped,
+      connectionsRejected: this.connectionsRejected,
+      startedAt: this.startedAt,
+      updatedAt: new Date(),
+    };
+  }
+
+  replay(connection: SseConnection, cursor: string): Promise<SseReadOutcome> {
+    return this.transport.read(subscriptionKeys(connection), cursor);
+  }
+
+  opened(connection: SseConnection): void {
+    this.events.next({ type: 'connect', client: connection.info() });
+  }
+
+  closed(
+    connection: SseConnection,
+    reason: SseCloseReason,
+    dropped: number,
+  ): void {
+    if (!this.forget(connection)) return;
+    this.transport.cluster?.release(connection);
+    this.eventsDropped += dropped;
+    if (reason === 'slow_consumer') {
+      this.logger.warn(
+        `client ${connection.id} (user ${JSON.stringify(connection.userId)}) disconnected as slow_consumer; ${dropped} event(s) dropped`,
+      );
+    }
+    this.events.next({
+      type: 'disconnect',
+      client: connection.info(),
+      reason,
+    });
+  }
+
+  delivered(): void {
+    this.eventsDelivered++;
+  }
+
+  /** Snapshots of the open streams of this instance. */
+  openClients(): SseClientInfo[] {
+    return [...this.clients.values()]
+      .filter((c) => c.isOpen)
+      .map((c) => c.info());
+  }
+
+  /**
+   * Ends every stream with `event: close {reason: 'shutdown'}`, waits briefly
+   * for those frames to flush, then closes the sockets so that the HTTP
+   * server can stop at once; then the transport.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    const connections = [...this.clients.values()];
+    const flushed = connections.map((c) => responseEnded(c.response));
+    connections.forEach((c) => c.close('shutdown'));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(flushed),
+      new Promise(
+        (resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)),
+      ),
+    ]);
+    clearTimeout(timer);
+    // Keep-alive sockets of ended streams would otherwise hold server.close().
+    connections.forEach((c) => c.response.socket?.destroy());
+    this.heartbeats.stop();
+    this.targets.completeAll();
+    this.events.complete();
+    await this.transport.close();
+  }
+
+  /** Adds the connection to its targets; the returned Subscription takes it out. */
+  private subscribe(connection: SseConnection): Subscription {
+    const keys = subscriptionKeys(connection);
+    const deliver = (envelope: SseEnvelope) => connection.deliver(envelope);
+    keys.forEach((key) => this.targets.add(key, deliver));
+    return new Subscription(() =>
+      keys.forEach((key) => this.targets.remove(key, deliver)),
+    );
+  }
+
+  /** Removes a connection from this instance's maps; false if it was not there. */
+  private forget(connection: SseConnection): boolean {
+    if (!this.clients.delete(connection.id)) return false;
+    const userKey = scopedKey(connection.tenantId, connection.userId);
+    const forUser = this.users.get(userKey);
+    forUser?.delete(connection);
+    if (forUser?.size === 0) this.users.delete(userKey);
+    return true;
+  }
+
+  private userCapReached(): UserConnectionLimitError {
+    return this.refused(
+      new UserConnectionLimitError(
+        SSE_MESSAGES.USER_CONNECTION_LIMIT(this.options.maxConnectionsPerUser),
+      ),
+    );
+  }
+
+  private unavailable(): TransportUnavailableError {
+    return new TransportUnavailableError(
+      SSE_MESSAGES.TRANSPORT_UNAVAILABLE('not ready'),
+    );
+  }
+
+  private refused<E extends Error>(error: E): E {
+    this.connectionsRejected++;
+    return error;
+  }
+}
+
+function responseEnded(response: ServerResponse): Promise<void> {
+  if (response.writableFinished || response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    response.once('finish', resolve);
+    response.once('close', resolve);
+  });
+}

@@ -1,0 +1,70 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { SseIdentity } from '../auth/sse-identity.interface.js';
+import { SseBroker } from '../broker/sse-broker.js';
+import type { SseMessage } from '../core/sse-message.interface.js';
+import type { SseStats } from '../core/sse-stats.interface.js';
+import type { SsePublishDto } from './dto/sse-publish.dto.js';
+import { SseHttpException } from './sse-http.exception.js';
+
+/**
+ * What the admin routes do; they are declared per registration, only with
+ * `adminRoutes: true` (`sse-controllers.factory.ts`). Every route acts in the
+ * caller's own tenant; broker errors reach the client through
+ * `SseErrorFilter`.
+ * @internal
+ */
+@Injectable()
+export class SseAdminHandler {
+  constructor(private readonly broker: SseBroker) {}
+
+  /** `POST /<path>/publish` → 202 `{ id, event, target, createdAt }`. */
+  protected async publish(
+    admin: SseIdentity,
+    body: Readonly<SsePublishDto>,
+  ): Promise<Omit<SseMessage, 'data'>> {
+    const opts = { tenantId: admin.tenantId };
+    const message =
+      body.target === 'user'
+        ? await this.broker.sendToUser(
+            body.userId!,
+            body.event,
+            body.data,
+            opts,
+          )
+        : body.target === 'topic'
+          ? await this.broker.sendToTopic(
+              body.topic!,
+              body.event,
+              body.data,
+              opts,
+            )
+          : await this.broker.broadcast(body.event, body.data, opts);
+    const { id, event, target, createdAt } = message;
+    return { id, event, target, createdAt };
+  }
+
+  /** `GET /<path>/stats`. */
+  protected stats(): Promise<SseStats> {
+    return this.broker.getStats();
+  }
+
+  /** `GET /<path>/online` → `{ userIds }` of the caller's tenant. */
+  protected async online(admin: SseIdentity): Promise<{ userIds: string[] }> {
+    return {
+      userIds: await this.broker.getOnlineUsers({ tenantId: admin.tenantId }),
+    };
+  }
+
+  /** `DELETE /<path>/clients/:id` → 204, or 404 for a client unknown in the caller's tenant. */
+  protected disconnectClient(admin: SseIdentity, clientId: string): void {
+    const client = this.broker.getClient(clientId);
+    if (!client || client.tenantId !== admin.tenantId) {
+      throw new SseHttpException(
+        HttpStatus.NOT_FOUND,
+        'client_not_found',
+        `No open stream with id "${clientId}".`,
+      );
+    }
+    this.broker.disconnect(clientId);
+  }
+}

@@ -1,0 +1,200 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { InvalidSseOptionsError } from '../errors/invalid-sse-options.error.js';
+import { resolveSseOptions } from './resolve-sse-options.js';
+import type { SseRootOptions as SseModuleOptions } from './sse-module-options.interface.js';
+import { DEFAULT_SSE_OPTIONS } from './sse-options.defaults.js';
+
+const auth = { secret: 'k' };
+const { publicKey, privateKey } = generateKeyPairSync('ec', {
+  namedCurve: 'P-256',
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+
+describe('resolveSseOptions', () => {
+  it('applies the documented defaults', () => {
+    expect(resolveSseOptions({ auth })).toMatchObject({
+      path: 'sse',
+      clientBufferSize: 256,
+      heartbeatInterval: 30_000,
+      clientTimeout: 300_000,
+      retry: 3_000,
+      enableTopics: true,
+      maxConnections: 0,
+      maxConnectionsPerUser: 0,
+      maxTopicsPerConnection: 32,
+      maxPayloadBytes: 65_536,
+      writer: DEFAULT_SSE_OPTIONS.writer,
+      adminRoutes: false,
+      adminRole: 'admin',
+      auth: {
+        secret: 'k',
+        algorithms: ['HS256', 'HS384', 'HS512'],
+        cookieName: 'sse_token',
+        allowQueryToken: false,
+        clockTolerance: 0,
+      },
+    });
+  });
+
+  it('defaults to asymmetric algorithms with a public key', () => {
+    expect(resolveSseOptions({ auth: { publicKey } }).auth!.algorithms).toEqual(
+      [
+        'RS256',
+        'RS384',
+        'RS512',
+        'ES256',
+        'ES384',
+        'ES512',
+        'PS256',
+        'PS384',
+        'PS512',
+      ],
+    );
+  });
+
+  it('normalises the path', () => {
+    expect(resolveSseOptions({ auth, path: '/api/events/' }).path).toBe(
+      'api/events',
+    );
+  });
+
+  it.each<[SseModuleOptions, string]>([
+    [
+      { clientBufferSize: 0 },
+      'option "clientBufferSize" must be an integer from 1 to 1000000; got 0.',
+    ],
+    [{ clientBufferSize: 1.5 }, 'option "clientBufferSize"'],
+    [
+      { heartbeatInterval: 999 },
+      'option "heartbeatInterval" must be an integer from 1000',
+    ],
+    [
+      { heartbeatInterval: 5_000, clientTimeout: 9_999 },
+      'option "clientTimeout" must be an integer from 10000 to 2147483647 (2 x heartbeatInterval = 10000); got 9999.',
+    ],
+    [{ retry: -1 }, 'option "retry"'],
+    [
+      { maxConnections: -1 },
+      'option "maxConnections" must be an integer >= 0 (0 = unlimited); got -1.',
+    ],
+    [{ maxConnectionsPerUser: Number.NaN }, 'option "maxConnectionsPerUser"'],
+    [
+      { maxTopicsPerConnection: 0 },
+      'option "maxTopicsPerConnection" must be an integer from 1 to 1024',
+    ],
+    [{ maxPayloadBytes: 0 }, 'option "maxPayloadBytes"'],
+    [
+      { enableTopics: 'yes' as unknown as boolean },
+      'option "enableTopics" must be true or false',
+    ],
+    [{ path: 'has space' }, 'option "path"'],
+    [
+      { writer: 'fast' as 'nest' },
+      `option "writer" must be 'nest' or 'direct'; got "fast".`,
+    ],
+    [{ adminRole: '' }, 'option "adminRole"'],
+    [{ auth: { secret: 'k', publicKey: 'p' } }, 'option "auth.secret"'],
+    [{ auth: {} }, 'option "auth.secret"'],
+    [
+      { auth: { secret: 'k', algorithms: ['RS256'] } },
+      'option "auth.algorithms"',
+    ],
+    [
+      { auth: { secret: 'k', algorithms: ['none' as 'HS256'] } },
+      'option "auth.algorithms"',
+    ],
+    [{ auth: { secret: 'k', cookieName: 'a b' } }, 'option "auth.cookieName"'],
+    [
+      { auth: { secret: 'k', clockTolerance: 3_600 } },
+      'option "auth.clockTolerance"',
+    ],
+    [
+      { authenticator: 'MyAuth' as never },
+      'option "authenticator" must be an injectable class implementing SseAuthenticator, or an instance of one (with its authenticate() method)',
+    ],
+    [
+      { transport: { type: 'kafka' } as never },
+      `option "transport.type" must be 'memory' or 'redis'; got "kafka".`,
+    ],
+    [
+      { transport: { type: 'redis', url: 'http://cache:6379' } },
+      'option "transport.url" must be a redis:// or rediss:// URL (or set transport.options); got "<url>".',
+    ],
+    [{ transport: { type: 'redis' } }, 'option "transport.url"'],
+    [
+      { transport: { type: 'redis', url: 'redis://h', keyPrefix: 'a b' } },
+      'option "transport.keyPrefix"',
+    ],
+    [
+      { transport: { type: 'redis', url: 'redis://h', commandTimeout: 10 } },
+      'option "transport.commandTimeout" must be an integer from 50 to 60000',
+    ],
+    [
+      { transport: { type: 'redis', url: 'redis://h', presenceTtl: 500 } },
+      'option "transport.presenceTtl"',
+    ],
+  ])(
+    'refuses %j with a message naming the option and its range',
+    (options, message) => {
+      const run = () => resolveSseOptions({ auth, ...options });
+      expect(run).toThrow(InvalidSseOptionsError);
+      expect(run).toThrow(message);
+    },
+  );
+
+  it('defaults to the memory transport and fills in the Redis defaults', () => {
+    expect(resolveSseOptions({ auth }).transport).toEqual({ type: 'memory' });
+    expect(
+      resolveSseOptions({
+        auth,
+        transport: { type: 'redis', url: 'redis://:pw@cache:6379/2' },
+      }).transport,
+    ).toEqual({
+      type: 'redis',
+      url: 'redis://:pw@cache:6379/2',
+      options: undefined,
+      keyPrefix: 'sse:',
+      commandTimeout: 2_000,
+      canaryInterval: 5_000,
+      presenceTtl: 30_000,
+    });
+  });
+
+  it('never echoes a Redis URL (it may hold a password) in a message', () => {
+    expect(() =>
+      resolveSseOptions({
+        auth,
+        transport: { type: 'redis', url: 'http://:hunter2@cache' },
+      }),
+    ).toThrow(/^(?!.*hunter2)/s);
+  });
+
+  it('requires an authentication method', () => {
+    expect(() => resolveSseOptions({})).toThrow('no authentication configured');
+    expect(() =>
+      resolveSseOptions({ authenticator: class {} as never }),
+    ).not.toThrow();
+  });
+
+  it('parses the key once, at start-up', () => {
+    expect(resolveSseOptions({ auth }).auth!.key.type).toBe('secret');
+    expect(resolveSseOptions({ auth: { publicKey } }).auth!.key.type).toBe(
+      'public',
+    );
+  });
+
+  it('refuses a public key that is not one, without echoing it', () => {
+    for (const key of ['not a key', privateKey.replace('PRIVATE', 'PUBLIC')]) {
+      expect(() => resolveSseOptions({ auth: { publicKey: key } })).toThrow(
+        /option "auth\.publicKey" must be a PEM or DER public key or X\.509 certificate; got "<key>"/,
+      );
+    }
+  });
+
+  it('never echoes the secret in a message', () => {
+    expect(() =>
+      resolveSseOptions({ auth: { secret: 'super-secret', publicKey: 'p' } }),
+    ).toThrow(/<secret>/);
+  });
+});

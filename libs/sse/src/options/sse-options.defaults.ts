@@ -1,0 +1,39 @@
+import type { SseWriter } from './sse-module-options.interface.js';
+
+/**
+ * Every default of {@link SseModuleOptions} and {@link SseModuleExtras}, in
+ * one object shaped like them.
+ * @publicApi
+ */
+export const DEFAULT_SSE_OPTIONS = Object.freeze({
+  path: 'sse',
+  writer: 'direct' as SseWriter,
+  adminRoutes: false,
+  clientBufferSize: 256,
+  heartbeatInterval: 30_000,
+  clientTimeout: 300_000,
+  retry: 3_000,
+  enableTopics: true,
+  maxConnections: 0,
+  maxConnectionsPerUser: 0,
+  maxTopicsPerConnection: 32,
+  maxPayloadBytes: 65_536,
+  history: Object.freeze({ size: 1_000, ttl: 86_400_000 }),
+  maxConnectionAge: 0,
+  reconnectJitter: 5_000,
+  transport: Object.freeze({ type: 'memory' as const }),
+  auth: Object.freeze({
+    clockTolerance: 0,
+    cookieName: 'sse_token',
+    allowQueryToken: false,
+  }),
+  adminRole: 'admin',
+});
+
+/** The defaults of {@link SseRedisTransportOptions}. @publicApi */
+export const DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS = Object.freeze({
+  keyPrefix: 'sse:',
+  commandTimeout: 2_000,
+  canaryInterval: 5_000,
+  presenceTtl: 30_000,
+});

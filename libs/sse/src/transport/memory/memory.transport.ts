@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { BehaviorSubject } from 'rxjs';
+import { MessageIdGenerator, parseCursor } from '../../core/message-id.js';
+import { SseEnvelope } from '../../core/sse-envelope.js';
+import type { SsePosition, SseReadOutcome } from '../../core/sse-position.js';
+import type {
+  SseOutgoing,
+  SseTransport,
+  SseTransportListener,
+} from '../sse-transport.interface.js';
+import { InMemorySseHistory } from './in-memory.history.js';
+import type { SseHistory } from './sse-history.interface.js';
+
+/**
+ * The default transport: one process. Ids come from a counter with a random
+ * epoch per start, history is kept in this process's memory, and a publish
+ * reaches the local subscribers before it returns.
+ * @internal
+ */
+export class MemoryTransport implements SseTransport {
+  readonly kind = 'memory';
+  readonly instanceId = randomUUID();
+  readonly ready = true;
+  readonly readiness$ = new BehaviorSubject(true).asObservable();
+  private readonly ids = new MessageIdGenerator();
+  private readonly history?: SseHistory;
+  private listener?: SseTransportListener;
+
+  constructor(historyOptions: { size: number; ttl: number }) {
+    this.history =
+      historyOptions.size > 0
+        ? new InMemorySseHistory(historyOptions.size, historyOptions.ttl)
+        : undefined;
+  }
+
+  listen(listener: SseTransportListener): void {
+    this.listener = listener;
+  }
+
+  async start(): Promise<void> {}
+
+  publish(outgoing: SseOutgoing): Promise<SsePosition> {
+    const { id, seq } = this.ids.next();
+    const envelope = new SseEnvelope(
+      {
+        id,
+        event: outgoing.event,
+        data: outgoing.data,
+        target: outgoing.target,
+        createdAt: outgoing.createdAt,
+      },
+      outgoing.json,
+      seq,
+    );
+    if (outgoing.key !== undefined)
+      this.history?.append(outgoing.key, envelope);
+    this.listener?.deliver(envelope);
+    return Promise.resolve({ seq, id });
+  }
+
+  watch(): void {}
+
+  unwatch(): void {}
+
+  settle(): Promise<SsePosition> {
+    return Promise.resolve(this.head());
+  }
+
+  async read(
+    keys: readonly string[],
+    cursorValue?: string,
+  ): Promise<SseReadOutcome> {
+    const head = this.head();
+    let afterSeq = 0;
+    if (cursorValue !== undefined) {
+      const cursor = parseCursor(cursorValue);
+      if (!cursor || cursor.epoch !== this.ids.epoch || cursor.seq > head.seq)
+        return { reset: 'unknown_cursor', head };
+      afterSeq = cursor.seq;
+    }
+    if (!this.history) {
+      return cursorValue === undefined || afterSeq === head.seq
+        ? { envelopes: [], head }
+        : { reset: 'history_gap', head };
+    }
+    const read = await this.history.read(keys, afterSeq);
+    return read.complete || cursorValue === undefined
+      ? { envelopes: read.envelopes, head }
+      : { reset: 'history_gap', head };
+  }
+
+  newClientId(): string {
+    return randomUUID();
+  }
+
+  async close(): Promise<void> {
+    this.history?.close();
+  }
+
+  private head(): SsePosition {
+    const seq = this.ids.head;
+    return { seq, id: this.ids.format(seq) };
+  }
+}

@@ -1,0 +1,59 @@
+import { scopedKey } from '../../core/sse-target.js';
+
+/**
+ * Names of every key and channel the Redis transport uses, under the
+ * deployment's `keyPrefix`.
+ * @internal
+ */
+export class RedisKeys {
+  constructor(private readonly prefix: string) {}
+
+  /** The current epoch of the message ids. */
+  get epoch(): string {
+    return this.key('epoch');
+  }
+
+  /** The last sequence number issued. */
+  get seq(): string {
+    return this.key('seq');
+  }
+
+  /** Every online user (sorted set by expiry). */
+  get users(): string {
+    return this.key('users');
+  }
+
+  /** Each live instance's latest stats (hash). */
+  get instances(): string {
+    return this.key('instances');
+  }
+
+  /** A target's history stream. */
+  history(targetKey: string): string {
+    return this.key(`h:${targetKey}`);
+  }
+
+  /** A target's fan-out channel. */
+  channel(targetKey: string): string {
+    return this.key(`m:${targetKey}`);
+  }
+
+  /** One instance's own channel: single-client messages and its canary. */
+  instanceChannel(instanceId: string): string {
+    return this.key(`i:${instanceId}`);
+  }
+
+  /** A user's open streams (sorted set by expiry). */
+  userStreams(tenantId: string | undefined, userId: string): string {
+    return this.key(`p:${scopedKey(tenantId, userId)}`);
+  }
+
+  /** A tenant's online users (sorted set by expiry). */
+  onlineUsers(tenantId: string | undefined): string {
+    return this.key(`o:${tenantId ?? ''}`);
+  }
+
+  private key(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+}

@@ -1,0 +1,141 @@
+import type { Logger } from '@nestjs/common';
+import { scopedKey } from '../../core/sse-target.js';
+import type { SseInstanceStats } from '../../core/sse-stats.interface.js';
+import type {
+  SseClusterPresence,
+  SsePresenceEntry,
+} from '../sse-transport.interface.js';
+import type { RedisCommandRunner } from './redis-command-runner.js';
+import { describeError, type ScriptedRedis } from './redis-connections.js';
+import type { RedisKeys } from './redis-keys.js';
+import { RedisMessageCodec } from './redis-message.codec.js';
+
+/**
+ * Presence and per-user caps shared by every instance, in sorted sets whose
+ * scores are expiry times: a user's streams, a tenant's online users, all
+ * online users. Each instance refreshes its own entries (and writes its
+ * stats) every third of `presenceTtl`, so the entries of an instance that
+ * died expire by themselves.
+ * @internal
+ */
+export class RedisPresence implements SseClusterPresence {
+  /** This instance's streams, refreshed until released. */
+  private readonly local = new Map<string, SsePresenceEntry>();
+
+  constructor(
+    private readonly cmd: ScriptedRedis,
+    private readonly keys: RedisKeys,
+    private readonly instanceId: string,
+    private readonly presenceTtl: number,
+    private readonly commands: RedisCommandRunner,
+    private readonly logger: Logger,
+  ) {}
+
+  async reserve(entry: SsePresenceEntry, max: number): Promise<boolean> {
+    const reserved = await this.commands.run(() =>
+      this.cmd.sseReserve(...this.args(entry, this.presenceTtl, max)),
+    );
+    if (reserved === 1) this.local.set(entry.id, entry);
+    return reserved === 1;
+  }
+
+  release(entry: SsePresenceEntry): void {
+    if (!this.local.delete(entry.id)) return;
+    this.commands.track(
+      this.cmd
+        .sseRelease(...this.args(entry, 0, 0))
+        .catch((err: unknown) =>
+          this.logger.debug(
+            `presence of ${entry.id} not released (${describeError(err)}); it expires`,
+          ),
+        ),
+    );
+  }
+
+  async isUserOnline(userId: string, tenantId?: string): Promise<boolean> {
+    const count = await this.commands.run(() =>
+      this.cmd.sseLiveCount(this.keys.userStreams(tenantId, userId)),
+    );
+    return count > 0;
+  }
+
+  onlineUsers(tenantId?: string): Promise<string[]> {
+    return this.commands.run(() =>
+      this.cmd.sseLiveMembers(this.keys.onlineUsers(tenantId)),
+    );
+  }
+
+  async instances(
+    local: SseInstanceStats,
+  ): Promise<{ instances: SseInstanceStats[]; totalUsers: number }> {
+    const [all, totalUsers] = await this.commands.run(() =>
+      Promise.all([
+        this.cmd.hgetall(this.keys.instances),
+        this.cmd.sseLiveCount(this.keys.users),
+      ]),
+    );
+    const instances = [local];
+    const cutoff = Date.now() - this.presenceTtl;
+    for (const [id, json] of Object.entries(all)) {
+      if (id === this.instanceId) continue;
+      const stats = RedisMessageCodec.decodeStats(json);
+      if (stats && stats.updatedAt.getTime() > cutoff) instances.push(stats);
+      else this.cmd.hdel(this.keys.instances, id).catch(() => undefined);
+    }
+    return { instances, totalUsers };
+  }
+
+  /** Pushes the expiry of this instance's entries, and its stats, in one round trip. */
+  refresh(stats: SseInstanceStats): void {
+    if (this.cmd.status !== 'ready') return;
+    const ttl = this.presenceTtl;
+    const pipeline = this.cmd.pipeline();
+    for (const entry of this.local.values()) {
+      // Queued on the pipeline; its result arrives with exec().
+      void (pipeline as unknown as ScriptedRedis).sseReserve(
+        ...this.args(entry, ttl, 0),
+      );
+    }
+    pipeline.hset(
+      this.keys.instances,
+      this.instanceId,
+      RedisMessageCodec.encodeStats(stats),
+    );
+    pipeline.pexpire(this.keys.instances, ttl * 10);
+    this.commands.track(
+      pipeline
+        .exec()
+        .catch((err: unknown) =>
+          this.logger.debug(`presence refresh failed: ${describeError(err)}`),
+        ),
+    );
+  }
+
+  /** Removes this instance's stats (it is stopping). */
+  async withdraw(): Promise<void> {
+    if (this.cmd.status === 'ready')
+      await this.cmd
+        .hdel(this.keys.instances, this.instanceId)
+        .catch(() => undefined);
+  }
+
+  /** KEYS and ARGV of the reserve and release scripts. */
+  private args(
+    entry: SsePresenceEntry,
+    ttl: number,
+    max: number,
+  ): (string | number)[] {
+    const { tenantId, userId } = entry;
+    return [
+      3,
+      this.keys.userStreams(tenantId, userId),
+      this.keys.onlineUsers(tenantId),
+      this.keys.users,
+      entry.id,
+      ttl,
+      max,
+      userId,
+      scopedKey(tenantId, userId),
+    ];
+  }
+}
