@@ -61,7 +61,7 @@ export function createSseProviders(given?: SseModuleOptions): Provider[] {
       SseAuthenticator,
       'authenticator',
       given?.authenticator,
-      (options) => new JwtSseAuthenticator(options),
+      (options) => new JwtSseAuthenticator(options.auth!),
     ),
     pluggable(
       SseTopicAuthorizer,

@@ -1,16 +1,25 @@
-import { Inject, Injectable } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import {
-  type ResolvedSseAuthOptions,
-  type ResolvedSseOptions,
-  SSE_RESOLVED_OPTIONS,
-} from '../options/resolved-sse-options.interface.js';
+import type { JwtVerifyOptions } from '@nestjs/jwt';
 import type {
   SseAuthenticator,
   SseRequest,
 } from './sse-authenticator.interface.js';
 import type { SseIdentity } from './sse-identity.interface.js';
-import { extractSseToken } from './token-extractor.util.js';
+import {
+  extractSseToken,
+  type SseTokenSources,
+} from './token-extractor.util.js';
+
+/** What the JWT authenticator verifies against: the resolved `auth` options. @internal */
+export interface SseJwtVerification extends SseTokenSources {
+  /** The secret or public key, parsed once. */
+  key: KeyObject;
+  algorithms: string[];
+  issuer?: string | string[];
+  audience?: string | string[];
+  clockTolerance: number;
+}
 
 /**
  * The default authenticator: verifies a JWT with `@nestjs/jwt` against
@@ -18,14 +27,10 @@ import { extractSseToken } from './token-extractor.util.js';
  * the claims: `sub` → userId, `tid` → tenantId, `roles` → roles.
  * @internal
  */
-@Injectable()
 export class JwtSseAuthenticator implements SseAuthenticator {
   private readonly jwt = new JwtService();
-  private readonly auth: ResolvedSseAuthOptions;
 
-  constructor(@Inject(SSE_RESOLVED_OPTIONS) options: ResolvedSseOptions) {
-    this.auth = options.auth!;
-  }
+  constructor(private readonly auth: SseJwtVerification) {}
 
   async authenticate(request: SseRequest): Promise<SseIdentity | null> {
     const token = extractSseToken(request, this.auth);
@@ -35,7 +40,7 @@ export class JwtSseAuthenticator implements SseAuthenticator {
       // jsonwebtoken takes a KeyObject as is; @nestjs/jwt passes it through
       // but types only strings and Buffers.
       secret: key as unknown as Buffer,
-      algorithms,
+      algorithms: algorithms as JwtVerifyOptions['algorithms'],
       issuer: issuer as string | [string, ...string[]] | undefined,
       audience: audience as string | [string, ...string[]] | undefined,
       clockTolerance,
