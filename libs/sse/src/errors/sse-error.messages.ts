@@ -42,6 +42,8 @@ export const SSE_MESSAGES = {
     `Not allowed to subscribe to topic "${topic}".`,
   QUERY_TOKEN_NOT_ALLOWED: () =>
     'Tokens in the URL are not accepted. Send "Authorization: Bearer <token>" or the token cookie.',
+  IOREDIS_MISSING: () =>
+    'transport { type: "redis" } needs the "ioredis" package, an optional peer dependency: install it with "npm install ioredis".',
   REDIS_TOO_OLD: (version: string) =>
     `Redis ${version} is too old: the transport needs Redis 7 or newer (stream max-deleted-entry-id, XRANGE exclusive ranges).`,
 } as const;

@@ -1,5 +1,3 @@
-import type { RedisOptions } from 'ioredis';
-
 /** Retention for Last-Event-ID replay. @publicApi */
 export interface SseHistoryOptions {
   /** Messages kept per target; 0 turns replay off. 0 to 100 000. @default 1_000 */
@@ -24,8 +22,12 @@ export interface SseRedisTransportOptions {
   type: 'redis';
   /** `redis://[:password@]host:port[/db]` or `rediss://…`. One of `url` and `options` is required. */
   url?: string;
-  /** ioredis options (host, port, password, tls, sentinels…); used with `url` as overrides. */
-  options?: RedisOptions;
+  /**
+   * ioredis `RedisOptions` (host, port, password, tls, sentinels…); used with
+   * `url` as overrides. Typed as `object` so that applications without the
+   * optional `ioredis` peer still compile the declarations.
+   */
+  options?: object;
   /**
    * Prefix of every key and channel, so that several deployments can share
    * one Redis. 1-64 characters of letters, digits and `_ . : - { }`.

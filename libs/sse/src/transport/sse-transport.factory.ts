@@ -1,3 +1,5 @@
+import { InvalidSseOptionsError } from '../errors/invalid-sse-options.error.js';
+import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import type { ResolvedSseOptions } from '../options/resolved-sse-options.interface.js';
 import { MemoryTransport } from './memory/memory.transport.js';
 import type { SseTransport } from './sse-transport.interface.js';
@@ -12,6 +14,26 @@ export async function createSseTransport(
 ): Promise<SseTransport> {
   const { transport, history } = options;
   if (transport.type === 'memory') return new MemoryTransport(history);
-  const { RedisTransport } = await import('./redis/redis.transport.js');
-  return new RedisTransport(transport, history);
+  let redis: typeof import('./redis/redis.transport.js');
+  try {
+    redis = await import('./redis/redis.transport.js');
+  } catch (err) {
+    if (isMissing(err, 'ioredis'))
+      throw new InvalidSseOptionsError(SSE_MESSAGES.IOREDIS_MISSING());
+    throw err;
+  }
+  return new redis.RedisTransport(transport, history);
+}
+
+/** Whether `err` is Node's failure to find the package `name`. */
+function isMissing(err: unknown, name: string): boolean {
+  const { code, message } = (err ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    typeof message === 'string' &&
+    message.includes(`'${name}'`)
+  );
 }

@@ -32,7 +32,7 @@ export function createRedisConnections(
   options: ResolvedSseRedisTransportOptions,
 ): { cmd: ScriptedRedis; sub: Redis } {
   const connection: RedisOptions = {
-    ...options.options,
+    ...(options.options as RedisOptions | undefined),
     lazyConnect: true,
     enableOfflineQueue: false,
     autoResubscribe: false,
