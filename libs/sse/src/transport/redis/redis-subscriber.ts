@@ -23,6 +23,8 @@ export interface RedisSubscriberEvents {
   resubscribed(): void;
   /** Its health changed (subscribed or not, a canary missed or seen). */
   changed(): void;
+  /** Publishes a canary to the instance's own channel; rejects when it was not sent or not answered in time. */
+  sendCanary(body: string): Promise<unknown>;
 }
 
 /**
@@ -43,14 +45,15 @@ export class RedisSubscriber {
   private everSubscribed = false;
   private awaitedCanary?: number;
   private canaryCount = 0;
+  private canaryTimer?: NodeJS.Timeout;
   /** Resolves once the subscriber has subscribed for the first time. */
   readonly firstSubscribed: Promise<void>;
   private markSubscribed!: () => void;
 
   constructor(
     private readonly sub: Redis,
-    /** The command connection, which publishes the canary. */
-    private readonly cmd: Redis,
+    /** The command connection, which publishes the canary (through `events.sendCanary`). */
+    private readonly cmd: Pick<Redis, 'status'>,
     private readonly ownChannel: string,
     private readonly commands: RedisCommandRunner,
     private readonly events: RedisSubscriberEvents,
@@ -111,11 +114,21 @@ export class RedisSubscriber {
     );
   }
 
+  /** Starts the canary, one every `interval` ms, until {@link stop}. */
+  startCanary(interval: number): void {
+    this.canaryTimer = setInterval(() => this.canary(), interval);
+    this.canaryTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.canaryTimer);
+  }
+
   /**
    * Reconnects the subscriber if it missed the previous canary, otherwise
    * sends the next one.
    */
-  canary(): void {
+  private canary(): void {
     if (this.awaitedCanary !== undefined && this.subscribed) {
       this.logger.warn('subscriber missed its canary; reconnecting it');
       this.awaitedCanary = undefined;
@@ -127,7 +140,7 @@ export class RedisSubscriber {
     if (!this.subscribed || this.cmd.status !== 'ready') return;
     const n = ++this.canaryCount;
     this.awaitedCanary = n;
-    this.cmd.publish(this.ownChannel, RedisMessageCodec.canary(n)).catch(() => {
+    this.events.sendCanary(RedisMessageCodec.canary(n)).catch(() => {
       // Not sent because the command connection is down: nothing to
       // expect. A publish that timed out stays awaited: the path to Redis
       // is suspect, and reconnecting the subscriber is cheap.

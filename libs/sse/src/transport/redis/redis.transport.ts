@@ -99,6 +99,8 @@ export class RedisTransport implements SseTransport {
           this.updateReadiness();
           this.resumeIfDue();
         },
+        sendCanary: (body) =>
+          this.cmd.publish(this.keys.instanceChannel(this.instanceId), body),
       },
       this.logger,
     );
@@ -137,7 +139,7 @@ export class RedisTransport implements SseTransport {
         SSE_MESSAGES.TRANSPORT_START_FAILED(describeError(err)),
       );
     }
-    this.every(this.options.canaryInterval, () => this.subscriber.canary());
+    this.subscriber.startCanary(this.options.canaryInterval);
     const refresh = () => {
       if (this.listener) this.cluster.refresh(this.listener.stats());
     };
@@ -220,6 +222,7 @@ export class RedisTransport implements SseTransport {
     if (this.closing) return;
     this.closing = true;
     this.timers.forEach((timer) => clearInterval(timer));
+    this.subscriber.stop();
     await this.commands.drain();
     await this.cluster.withdraw();
     this.readiness.next(false);
