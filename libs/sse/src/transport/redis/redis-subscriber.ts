@@ -33,10 +33,14 @@ export interface RedisSubscriberEvents {
  * instance's own channel (single-client messages and the canary).
  *
  * A connection can stay open and still stop delivering, which a PING on it
- * would not show: every `canaryInterval` the instance publishes a canary to
- * its own channel, and a subscriber that has not seen the previous one by
- * then is reconnected. After any reconnect it resubscribes to every channel
- * at once and reports `resubscribed`.
+ * would not show: every half `canaryInterval` the instance publishes a
+ * canary to its own channel, and a subscriber that has not seen the
+ * previous one by then is reported (not subscribed, so the instance is not
+ * ready) and reconnected. Whenever it stops, that is noticed within one
+ * `canaryInterval`: the first canary it misses was sent at most half an
+ * interval later, and is checked half an interval after that. After any
+ * reconnect it resubscribes to every channel at once and reports
+ * `resubscribed`.
  * @internal
  */
 export class RedisSubscriber {
@@ -114,14 +118,20 @@ export class RedisSubscriber {
     );
   }
 
-  /** Starts the canary, one every `interval` ms, until {@link stop}. */
+  /** Starts the canary: a stall is reported within `interval` ms, until {@link stop}. */
   startCanary(interval: number): void {
-    this.canaryTimer = setInterval(() => this.canary(), interval);
+    // Checked after the event loop has read its sockets: a canary that
+    // arrived while the loop was busy is not taken for a stall.
+    this.canaryTimer = setInterval(
+      () => setImmediate(() => this.canary()),
+      Math.max(1, Math.floor(interval / 2)),
+    );
     this.canaryTimer.unref();
   }
 
   stop(): void {
     clearInterval(this.canaryTimer);
+    this.canaryTimer = undefined;
   }
 
   /**
@@ -129,6 +139,7 @@ export class RedisSubscriber {
    * sends the next one.
    */
   private canary(): void {
+    if (!this.canaryTimer) return;
     if (this.awaitedCanary !== undefined && this.subscribed) {
       this.logger.warn('subscriber missed its canary; reconnecting it');
       this.awaitedCanary = undefined;
