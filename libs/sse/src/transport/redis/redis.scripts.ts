@@ -58,6 +58,17 @@ return { id, epoch }
 `;
 
 /**
+ * KEYS: epoch, seq. ARGV: candidate epoch, the instance's own channel, the
+ * canary's body. Publishes the canary and returns the epoch, so that every
+ * instance sees a loss of Redis's data within one canary, even when idle.
+ */
+export const CANARY_SCRIPT = `${PRELUDE}
+local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return epoch
+`;
+
+/**
  * KEYS: epoch, seq, history streams... ARGV: candidate epoch, cursor epoch
  * ('' to read only the head, '*' for everything retained, never a gap),
  * cursor seq, history ttl (ms), history on ('1'/'0').
