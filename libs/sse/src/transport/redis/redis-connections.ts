@@ -13,7 +13,8 @@ import {
 
 /** The command connection, with the scripts as ioredis custom commands (EVALSHA, falling back to EVAL). @internal */
 export interface ScriptedRedis extends Redis {
-  ssePublish(...args: (string | number)[]): Promise<[string, string]>;
+  /** `[seq, epoch]`, or `[seq, epoch, createdAt]` of the first message of a repeated idempotency key. */
+  ssePublish(...args: (string | number)[]): Promise<string[]>;
   sseCanary(...args: (string | number)[]): Promise<string>;
   sseRead(...args: (string | number)[]): Promise<string[]>;
   sseReserve(...args: (string | number)[]): Promise<number>;

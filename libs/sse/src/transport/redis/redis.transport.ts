@@ -11,6 +11,7 @@ import { SSE_MESSAGES } from '../../errors/sse-error.messages.js';
 import type { ResolvedSseRedisTransportOptions } from '../../options/resolved-sse-options.interface.js';
 import type {
   SseOutgoing,
+  SsePublished,
   SseTransport,
   SseTransportListener,
 } from '../sse-transport.interface.js';
@@ -169,16 +170,18 @@ export class RedisTransport implements SseTransport {
     refresh();
   }
 
-  async publish(outgoing: SseOutgoing): Promise<SsePosition> {
-    const { target, key } = outgoing;
+  async publish(outgoing: SseOutgoing): Promise<SsePublished> {
+    const { target, key, idempotencyKey } = outgoing;
     const keys = [this.keys.epoch, this.keys.seq];
     if (key !== undefined && this.history.size > 0)
       keys.push(this.keys.history(key));
+    const idempotent = key !== undefined && idempotencyKey !== undefined;
+    if (idempotent) keys.push(this.keys.idempotency(key, idempotencyKey));
     const channel =
       target.type === 'client'
         ? this.keys.instanceChannel(target.clientId.split('.')[0])
         : this.keys.channel(key!);
-    const [seq, epoch] = await this.commands.run(() =>
+    const [seq, epoch, firstCreatedAt] = await this.commands.run(() =>
       this.cmd.ssePublish(
         keys.length,
         ...keys,
@@ -187,8 +190,15 @@ export class RedisTransport implements SseTransport {
         RedisMessageCodec.encode(outgoing),
         this.history.size,
         this.history.ttl,
+        idempotent ? outgoing.createdAt.getTime() : '',
       ),
     );
+    if (firstCreatedAt !== undefined)
+      return {
+        seq: Number(seq),
+        id: `${epoch}-${seq}`,
+        firstCreatedAt: Number(firstCreatedAt),
+      };
     this.noticeEpoch(epoch);
     return { seq: Number(seq), id: `${epoch}-${seq}` };
   }
