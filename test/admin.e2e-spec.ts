@@ -204,6 +204,54 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
     ).toBe(404);
     theirs.close();
   });
+
+  it('answers a repeated idempotencyKey with the first message and delivers it once', async () => {
+    const client = await t.connect({ sub: 'ivy', tid: 'acme' });
+    await client.waitForEvent('connected');
+    const body = {
+      target: 'user',
+      userId: 'ivy',
+      event: 'invoice',
+      data: { n: 1 },
+      idempotencyKey: 'invoice-1001',
+    };
+    const publish = () =>
+      http()
+        .post('/sse/publish')
+        .set('Authorization', `Bearer ${admin}`)
+        .send(body);
+
+    const first = await publish();
+    const again = await publish();
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    const marker = await t.broker.sendToUser('ivy', 'marker', null, {
+      tenantId: 'acme',
+    });
+    await client.waitFor((e) => e.id === marker.id);
+    expect(
+      client.events.filter((e) => e.event === 'invoice').map((e) => e.id),
+    ).toEqual([first.body.id]);
+    client.close();
+  });
+
+  it.each([
+    ['empty', ''],
+    ['with a space', 'a b'],
+    ['too long', 'k'.repeat(129)],
+    ['not a string', 7],
+  ])(
+    'answers 400 invalid_body for an idempotencyKey %s',
+    async (_, idempotencyKey) => {
+      const res = await http()
+        .post('/sse/publish')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ target: 'broadcast', event: 'x', data: 1, idempotencyKey });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, code: 'invalid_body' });
+    },
+  );
 });
 
 describe('admin routes are opt-in', () => {

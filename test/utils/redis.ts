@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
 /**
@@ -73,4 +75,127 @@ export async function deleteKeys(
     if (keys.length > 0) deleted += await client.del(...keys);
   } while (cursor !== '0');
   return deleted;
+}
+
+/**
+ * A `redis-server` of one test file's own, on a free port and without
+ * persistence, for tests that flush, restart or stop Redis (never the shared
+ * one). `REDIS_SERVER` names the binary (default `redis-server` on the PATH).
+ */
+export class OwnRedisServer {
+  private process?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  /** Starts one; rejects (leaving nothing running) when it does not answer. */
+  static async start(): Promise<OwnRedisServer> {
+    const server = new OwnRedisServer(await freePort());
+    await server.launch();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Kills the server and starts an empty one on the same port: a restart without persistence. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  /** Kills the server (nothing is saved); safe to call twice. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  private async launch(): Promise<void> {
+    const child = spawn(
+      process.env.REDIS_SERVER ?? 'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
+      { stdio: 'ignore' },
+    );
+    this.process = child;
+    const failed = new Promise<never>((_, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        reject(new Error(`redis-server exited with ${code}`)),
+      );
+    });
+    failed.catch(() => undefined);
+    const probe = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await Promise.race([
+            probe.connect().then(() => probe.ping()),
+            failed,
+          ]);
+          return;
+        } catch (err) {
+          if (attempt >= 100 || child.exitCode !== null) throw err;
+          probe.disconnect();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
+
+/** Whether a `redis-server` binary can be started (it is skipped, saying why, when not). */
+export const REDIS_SERVER_AVAILABLE = (() => {
+  const found =
+    spawnSync(process.env.REDIS_SERVER ?? 'redis-server', ['--version'])
+      .status === 0;
+  if (!found && process.env.SSE_REQUIRE_REDIS === '1')
+    throw new Error(
+      'redis-server is required (SSE_REQUIRE_REDIS=1) but was not found; set REDIS_SERVER to its path.',
+    );
+  if (!found)
+    console.warn(
+      'Skipping the tests that run their own redis-server: none on the PATH (set REDIS_SERVER).',
+    );
+  return found;
+})();
+
+/** `describe` when a `redis-server` can be started, `describe.skip` otherwise. */
+export const describeWithRedisServer = REDIS_SERVER_AVAILABLE
+  ? describe
+  : describe.skip;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

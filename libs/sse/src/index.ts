@@ -56,6 +56,7 @@ export {
   SSE_EVENT_NAME_PATTERN,
   SSE_TOPIC_PATTERN,
 } from './core/sse-validation.js';
+export { SSE_IDEMPOTENCY_KEY_PATTERN } from './core/sse-validation.js';
 
 export {
   SseAuthenticator,
@@ -92,3 +93,4 @@ export { TooManyConnectionsError } from './errors/too-many-connections.error.js'
 export { UserConnectionLimitError } from './errors/user-connection-limit.error.js';
 export { TopicForbiddenError } from './errors/topic-forbidden.error.js';
 export { QueryTokenNotAllowedError } from './errors/query-token-not-allowed.error.js';
+export { InvalidIdempotencyKeyError } from './errors/invalid-idempotency-key.error.js';

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { resolveSseOptions } from '../options/resolve-sse-options.js';
@@ -198,4 +199,84 @@ describe('SseBroker', () => {
       expect((await b.getHistory({ type: 'broadcast' })).messages).toEqual([]);
     });
   });
+});
+
+describe('SseBroker idempotency keys (memory transport)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('answers a repeated key with the first message and delivers it once', async () => {
+    const b = await broker();
+    const seen = firstValueFrom(
+      b.userStream('u1', { tenantId: 't' }).pipe(take(2), toArray()),
+    );
+    const opts = { tenantId: 't', idempotencyKey: 'order-42:shipped' };
+
+    const first = await b.sendToUser('u1', 'shipped', { n: 1 }, opts);
+    const again = await b.sendToUser('u1', 'shipped', { n: 1 }, opts);
+    const marker = await b.sendToUser('u1', 'marker', null, { tenantId: 't' });
+
+    expect(again).toEqual(first);
+    expect((await seen).map((m) => m.id)).toEqual([first.id, marker.id]);
+    expect(
+      (
+        await b.getHistory({ type: 'user', userId: 'u1', tenantId: 't' })
+      ).messages.map((m) => m.event),
+    ).toEqual(['shipped', 'marker']);
+    expect((await b.getStats()).messagesPublished).toBe(2);
+  });
+
+  it('scopes keys by tenant and by target', async () => {
+    const b = await broker();
+    const key = { idempotencyKey: 'k' };
+    const ids = [
+      await b.sendToUser('u1', 'x', 1, { ...key, tenantId: 't' }),
+      await b.sendToUser('u1', 'x', 1, { ...key, tenantId: 'other' }),
+      await b.sendToUser('u1', 'x', 1, key),
+      await b.sendToUser('u2', 'x', 1, { ...key, tenantId: 't' }),
+      await b.sendToTopic('u1', 'x', 1, { ...key, tenantId: 't' }),
+      await b.broadcast('x', 1, { ...key, tenantId: 't' }),
+    ].map((m) => m.id);
+    expect(new Set(ids).size).toBe(6);
+  });
+
+  it('forgets a key after history.ttl', async () => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    const b = await broker({ history: { size: 10, ttl: 60_000 } });
+    const opts = { idempotencyKey: 'daily-digest' };
+    const first = await b.broadcast('digest', 1, opts);
+    jest.advanceTimersByTime(59_000);
+    expect((await b.broadcast('digest', 1, opts)).id).toBe(first.id);
+    jest.advanceTimersByTime(1_001);
+    expect((await b.broadcast('digest', 1, opts)).id).not.toBe(first.id);
+  });
+
+  it('still applies with replay off (history.size 0), within history.ttl', async () => {
+    const b = await broker({ history: { size: 0, ttl: 60_000 } });
+    const opts = { idempotencyKey: 'k' };
+    const first = await b.broadcast('x', 1, opts);
+    expect((await b.broadcast('x', 1, opts)).id).toBe(first.id);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'k'.repeat(129)],
+    ['a space', 'a b'],
+    ['a newline', 'a\nb'],
+    ['not ASCII', 'clé'],
+    ['not a string', 42],
+  ])(
+    'refuses a key that is %s with invalid_idempotency_key and publishes nothing',
+    async (_, idempotencyKey) => {
+      const b = await broker();
+      await expect(
+        b.sendToUser('u1', 'x', 1, {
+          idempotencyKey: idempotencyKey as string,
+        }),
+      ).rejects.toMatchObject({
+        code: 'invalid_idempotency_key',
+        name: 'InvalidIdempotencyKeyError',
+      });
+      expect((await b.getStats()).messagesPublished).toBe(0);
+    },
+  );
 });

@@ -20,6 +20,7 @@ import {
 } from '../core/sse-target.js';
 import {
   assertEventName,
+  assertIdempotencyKey,
   assertTenantId,
   assertTopic,
   assertUserId,
@@ -105,10 +106,12 @@ export class SseBroker {
   ): Promise<SseMessage<T>> {
     assertUserId(userId);
     assertTenantId(opts.tenantId);
+    assertIdempotencyKey(opts.idempotencyKey);
     return this.publish(
       { type: 'user', userId, tenantId: opts.tenantId },
       event,
       data,
+      opts.idempotencyKey,
     );
   }
 
@@ -122,10 +125,12 @@ export class SseBroker {
     this.assertTopicsEnabled();
     assertTopic(topic);
     assertTenantId(opts.tenantId);
+    assertIdempotencyKey(opts.idempotencyKey);
     return this.publish(
       { type: 'topic', topic, tenantId: opts.tenantId },
       event,
       data,
+      opts.idempotencyKey,
     );
   }
 
@@ -136,10 +141,12 @@ export class SseBroker {
     opts: SsePublishOptions = {},
   ): Promise<SseMessage<T>> {
     assertTenantId(opts.tenantId);
+    assertIdempotencyKey(opts.idempotencyKey);
     return this.publish(
       { type: 'broadcast', tenantId: opts.tenantId },
       event,
       data,
+      opts.idempotencyKey,
     );
   }
 
@@ -288,24 +295,30 @@ export class SseBroker {
 
   /**
    * Validates and serialises once, then the transport assigns the id, stores
-   * the message in its target's history and hands it to the recipients.
+   * the message in its target's history and hands it to the recipients; or,
+   * for an idempotency key it has seen within `history.ttl`, answers with
+   * the first message's id and creation time and publishes nothing.
    */
   private async publish<T>(
     target: SseTarget,
     event: string,
     data: T,
+    idempotencyKey?: string,
   ): Promise<SseMessage<T>> {
     assertEventName(event);
     const json = serializeData(data, this.options.maxPayloadBytes);
     const createdAt = new Date();
-    const { id } = await this.transport.publish({
+    const { id, firstCreatedAt } = await this.transport.publish({
       target,
       key: target.type === 'client' ? undefined : targetKey(target),
       event,
       data,
       json,
       createdAt,
+      idempotencyKey,
     });
+    if (firstCreatedAt !== undefined)
+      return { id, event, data, target, createdAt: new Date(firstCreatedAt) };
     this.hub.published();
     return { id, event, data, target, createdAt };
   }

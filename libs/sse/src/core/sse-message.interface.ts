@@ -25,6 +25,22 @@ export interface SsePublishOptions {
    * see each other's events; leave undefined for users without a tenant.
    */
   tenantId?: string;
+  /**
+   * Makes a publish safe to retry (after `transport_unavailable`, a timeout,
+   * a crash between your commit and the publish): a second publish with the
+   * same key to the same target (in the same tenant) within `history.ttl`
+   * publishes nothing and resolves with the first message (its id and
+   * `createdAt`). 1-128 printable ASCII characters without spaces, e.g. an
+   * order id or a UUID; only the publish methods use it.
+   * @example
+   * ```ts
+   * await sse.sendToUser(userId, 'order.shipped', order, {
+   *   tenantId,
+   *   idempotencyKey: `order-${order.id}-shipped`,
+   * });
+   * ```
+   */
+  idempotencyKey?: string;
 }
 
 /** What `SseBroker.getHistory` returns. @publicApi */

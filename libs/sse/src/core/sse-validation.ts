@@ -1,4 +1,5 @@
 import { InvalidEventNameError } from '../errors/invalid-event-name.error.js';
+import { InvalidIdempotencyKeyError } from '../errors/invalid-idempotency-key.error.js';
 import { InvalidTenantIdError } from '../errors/invalid-tenant-id.error.js';
 import { InvalidTopicError } from '../errors/invalid-topic.error.js';
 import { InvalidUserIdError } from '../errors/invalid-user-id.error.js';
@@ -11,6 +12,8 @@ import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 export const SSE_TOPIC_PATTERN = /^[A-Za-z0-9_.:/-]{1,128}$/;
 /** Allowed event names. @publicApi */
 export const SSE_EVENT_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Allowed idempotency keys: 1-128 printable ASCII characters, no spaces. @publicApi */
+export const SSE_IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 /** Events the stream itself emits; applications may not publish them. @internal */
 export const RESERVED_EVENT_NAMES = [
@@ -59,6 +62,20 @@ export function assertEventName(event: unknown): asserts event is string {
   if (RESERVED.has(event)) {
     throw new ReservedEventNameError(
       SSE_MESSAGES.RESERVED_EVENT_NAME(event, RESERVED_EVENT_NAMES),
+    );
+  }
+}
+
+/** @internal */
+export function assertIdempotencyKey(
+  key: unknown,
+): asserts key is string | undefined {
+  if (
+    key !== undefined &&
+    (typeof key !== 'string' || !SSE_IDEMPOTENCY_KEY_PATTERN.test(key))
+  ) {
+    throw new InvalidIdempotencyKeyError(
+      SSE_MESSAGES.INVALID_IDEMPOTENCY_KEY(key),
     );
   }
 }

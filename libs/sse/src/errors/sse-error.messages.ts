@@ -21,6 +21,8 @@ export const SSE_MESSAGES = {
     `event name "${name}" is reserved by the stream (${reserved.join(', ')}); choose another name.`,
   PAYLOAD_TOO_LARGE: (bytes: number, max: number) =>
     `event data is ${bytes} bytes once serialised, over maxPayloadBytes (${max}). Send a reference (an id the client fetches) instead of the whole payload, or raise maxPayloadBytes.`,
+  INVALID_IDEMPOTENCY_KEY: (got: unknown) =>
+    `idempotencyKey must be 1-128 printable ASCII characters without spaces (an order id, a UUID); got ${describe(got)}.`,
   UNSERIALIZABLE_DATA: (reason: string) =>
     `event data must be a string or a JSON-serialisable value: ${reason}.`,
   EXTRA_FROM_FACTORY: (option: string) =>

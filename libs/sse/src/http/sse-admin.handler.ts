@@ -22,7 +22,10 @@ export class SseAdminHandler {
     admin: SseIdentity,
     body: Readonly<SsePublishDto>,
   ): Promise<Omit<SseMessage, 'data'>> {
-    const opts = { tenantId: admin.tenantId };
+    const opts = {
+      tenantId: admin.tenantId,
+      idempotencyKey: body.idempotencyKey,
+    };
     const message =
       body.target === 'user'
         ? await this.broker.sendToUser(

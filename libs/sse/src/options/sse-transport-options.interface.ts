@@ -41,8 +41,10 @@ export interface SseRedisTransportOptions {
    */
   commandTimeout?: number;
   /**
-   * Milliseconds between canary messages that this instance publishes to
-   * itself; a subscriber that misses one is reconnected. 100 to 600 000.
+   * Longest time, in milliseconds, that a subscriber connection which stopped
+   * delivering goes unnoticed: the instance publishes a canary to itself
+   * every half of it, and one not back by the next turns readiness false
+   * and reconnects the subscriber. 100 to 600 000.
    * @default 5_000
    */
   canaryInterval?: number;

@@ -15,6 +15,17 @@ export interface SseOutgoing {
   /** The same data as JSON text. */
   json: string;
   createdAt: Date;
+  /**
+   * With `key`: a publish with the same idempotency key to the same target
+   * within `history.ttl` publishes nothing and answers with the first one.
+   */
+  idempotencyKey?: string;
+}
+
+/** What a publish did: the message's position, or that of the message its idempotency key already published. @internal */
+export interface SsePublished extends SsePosition {
+  /** Set when nothing was published (a repeated idempotency key): when the first message was created, epoch ms. */
+  firstCreatedAt?: number;
 }
 
 /** How a transport hands messages back to the instance that started it. @internal */
@@ -69,8 +80,11 @@ export interface SseTransport {
   listen(listener: SseTransportListener): void;
   /** Connects; rejects when it cannot. */
   start(): Promise<void>;
-  /** Assigns the id, stores the message in its target's history and fans it out. */
-  publish(message: SseOutgoing): Promise<SsePosition>;
+  /**
+   * Assigns the id, stores the message in its target's history and fans it
+   * out; with a repeated idempotency key, only answers with the first one.
+   */
+  publish(message: SseOutgoing): Promise<SsePublished>;
   /** Reference-counted interest in a target key's messages. */
   watch(key: string): void;
   unwatch(key: string): void;

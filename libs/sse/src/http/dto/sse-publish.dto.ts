@@ -8,6 +8,7 @@ import {
 } from 'class-validator';
 import {
   SSE_EVENT_NAME_PATTERN,
+  SSE_IDEMPOTENCY_KEY_PATTERN,
   SSE_TOPIC_PATTERN,
 } from '../../core/sse-validation.js';
 
@@ -40,4 +41,15 @@ export class SsePublishDto {
   /** Any JSON value; `null` for none. */
   @Allow()
   data!: unknown;
+
+  /** Optional; a repeated key (same target, within `history.ttl`) answers with the first message and publishes nothing. */
+  @ValidateIf((body: SsePublishDto) => body.idempotencyKey !== undefined)
+  @IsString({
+    message: 'idempotencyKey must be 1-128 printable ASCII characters',
+  })
+  @Matches(SSE_IDEMPOTENCY_KEY_PATTERN, {
+    message:
+      'idempotencyKey must be 1-128 printable ASCII characters without spaces',
+  })
+  idempotencyKey?: string;
 }

@@ -5,16 +5,18 @@ import { SseEnvelope } from '../../core/sse-envelope.js';
 import type { SsePosition, SseReadOutcome } from '../../core/sse-position.js';
 import type {
   SseOutgoing,
+  SsePublished,
   SseTransport,
   SseTransportListener,
 } from '../sse-transport.interface.js';
 import { InMemorySseHistory } from './in-memory.history.js';
+import { InMemoryIdempotencyKeys } from './in-memory.idempotency.js';
 import type { SseHistory } from './sse-history.interface.js';
 
 /**
  * The default transport: one process. Ids come from a counter with a random
- * epoch per start, history is kept in this process's memory, and a publish
- * reaches the local subscribers before it returns.
+ * epoch per start, history and idempotency keys are kept in this process's
+ * memory, and a publish reaches the local subscribers before it returns.
  * @internal
  */
 export class MemoryTransport implements SseTransport {
@@ -24,9 +26,11 @@ export class MemoryTransport implements SseTransport {
   readonly readiness$ = new BehaviorSubject(true).asObservable();
   private readonly ids = new MessageIdGenerator();
   private readonly history?: SseHistory;
+  private readonly idempotency: InMemoryIdempotencyKeys;
   private listener?: SseTransportListener;
 
   constructor(historyOptions: { size: number; ttl: number }) {
+    this.idempotency = new InMemoryIdempotencyKeys(historyOptions.ttl);
     this.history =
       historyOptions.size > 0
         ? new InMemorySseHistory(historyOptions.size, historyOptions.ttl)
@@ -39,7 +43,16 @@ export class MemoryTransport implements SseTransport {
 
   async start(): Promise<void> {}
 
-  publish(outgoing: SseOutgoing): Promise<SsePosition> {
+  publish(outgoing: SseOutgoing): Promise<SsePublished> {
+    // Scoped by target key, which names the tenant; a key never holds \0.
+    const idempotent =
+      outgoing.idempotencyKey !== undefined && outgoing.key !== undefined
+        ? `${outgoing.key}\u0000${outgoing.idempotencyKey}`
+        : undefined;
+    if (idempotent !== undefined) {
+      const first = this.idempotency.find(idempotent);
+      if (first) return Promise.resolve(first);
+    }
     const { id, seq } = this.ids.next();
     const envelope = new SseEnvelope(
       {
@@ -54,6 +67,8 @@ export class MemoryTransport implements SseTransport {
     );
     if (outgoing.key !== undefined)
       this.history?.append(outgoing.key, envelope);
+    if (idempotent !== undefined)
+      this.idempotency.remember(idempotent, { seq, id }, envelope.createdAt);
     this.listener?.deliver(envelope);
     return Promise.resolve({ seq, id });
   }
@@ -95,6 +110,7 @@ export class MemoryTransport implements SseTransport {
 
   async close(): Promise<void> {
     this.history?.close();
+    this.idempotency.close();
   }
 
   private head(): SsePosition {

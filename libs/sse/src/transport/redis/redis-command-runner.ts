@@ -13,7 +13,7 @@ export class RedisCommandRunner {
 
   constructor(
     private readonly commandTimeout: number,
-    /** Told after a command failed, so that readiness is re-read. */
+    /** Told after a command failed (readiness is re-read; a script may still have run). */
     private readonly failed: () => void,
   ) {}
 

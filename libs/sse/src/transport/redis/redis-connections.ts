@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { SSE_MESSAGES } from '../../errors/sse-error.messages.js';
 import type { ResolvedSseRedisTransportOptions } from '../../options/resolved-sse-options.interface.js';
 import {
+  CANARY_SCRIPT,
   LIVE_COUNT_SCRIPT,
   LIVE_MEMBERS_SCRIPT,
   PUBLISH_SCRIPT,
@@ -12,7 +13,9 @@ import {
 
 /** The command connection, with the scripts as ioredis custom commands (EVALSHA, falling back to EVAL). @internal */
 export interface ScriptedRedis extends Redis {
-  ssePublish(...args: (string | number)[]): Promise<[string, string]>;
+  /** `[seq, epoch]`, or `[seq, epoch, createdAt]` of the first message of a repeated idempotency key. */
+  ssePublish(...args: (string | number)[]): Promise<string[]>;
+  sseCanary(...args: (string | number)[]): Promise<string>;
   sseRead(...args: (string | number)[]): Promise<string[]>;
   sseReserve(...args: (string | number)[]): Promise<number>;
   sseRelease(...args: (string | number)[]): Promise<number>;
@@ -46,6 +49,7 @@ export function createRedisConnections(
   const cmd = create() as ScriptedRedis;
   const scripts = {
     ssePublish: PUBLISH_SCRIPT,
+    sseCanary: CANARY_SCRIPT,
     sseRead: READ_SCRIPT,
     sseReserve: RESERVE_SCRIPT,
     sseRelease: RELEASE_SCRIPT,

@@ -33,6 +33,15 @@ export class RedisKeys {
     return this.key(`h:${targetKey}`);
   }
 
+  /**
+   * What an idempotency key published to a target (a string that expires
+   * with the history). The target key names the tenant; an idempotency key
+   * never holds \0.
+   */
+  idempotency(targetKey: string, idempotencyKey: string): string {
+    return this.key(`k:${targetKey}\u0000${idempotencyKey}`);
+  }
+
   /** A target's fan-out channel. */
   channel(targetKey: string): string {
     return this.key(`m:${targetKey}`);

@@ -23,6 +23,8 @@ export interface RedisSubscriberEvents {
   resubscribed(): void;
   /** Its health changed (subscribed or not, a canary missed or seen). */
   changed(): void;
+  /** Publishes a canary to the instance's own channel; rejects when it was not sent or not answered in time. */
+  sendCanary(body: string): Promise<unknown>;
 }
 
 /**
@@ -31,10 +33,14 @@ export interface RedisSubscriberEvents {
  * instance's own channel (single-client messages and the canary).
  *
  * A connection can stay open and still stop delivering, which a PING on it
- * would not show: every `canaryInterval` the instance publishes a canary to
- * its own channel, and a subscriber that has not seen the previous one by
- * then is reconnected. After any reconnect it resubscribes to every channel
- * at once and reports `resubscribed`.
+ * would not show: every half `canaryInterval` the instance publishes a
+ * canary to its own channel, and a subscriber that has not seen the
+ * previous one by then is reported (not subscribed, so the instance is not
+ * ready) and reconnected. Whenever it stops, that is noticed within one
+ * `canaryInterval`: the first canary it misses was sent at most half an
+ * interval later, and is checked half an interval after that. After any
+ * reconnect it resubscribes to every channel at once and reports
+ * `resubscribed`.
  * @internal
  */
 export class RedisSubscriber {
@@ -43,14 +49,15 @@ export class RedisSubscriber {
   private everSubscribed = false;
   private awaitedCanary?: number;
   private canaryCount = 0;
+  private canaryTimer?: NodeJS.Timeout;
   /** Resolves once the subscriber has subscribed for the first time. */
   readonly firstSubscribed: Promise<void>;
   private markSubscribed!: () => void;
 
   constructor(
     private readonly sub: Redis,
-    /** The command connection, which publishes the canary. */
-    private readonly cmd: Redis,
+    /** The command connection, which publishes the canary (through `events.sendCanary`). */
+    private readonly cmd: Pick<Redis, 'status'>,
     private readonly ownChannel: string,
     private readonly commands: RedisCommandRunner,
     private readonly events: RedisSubscriberEvents,
@@ -111,11 +118,28 @@ export class RedisSubscriber {
     );
   }
 
+  /** Starts the canary: a stall is reported within `interval` ms, until {@link stop}. */
+  startCanary(interval: number): void {
+    // Checked after the event loop has read its sockets: a canary that
+    // arrived while the loop was busy is not taken for a stall.
+    this.canaryTimer = setInterval(
+      () => setImmediate(() => this.canary()),
+      Math.max(1, Math.floor(interval / 2)),
+    );
+    this.canaryTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.canaryTimer);
+    this.canaryTimer = undefined;
+  }
+
   /**
    * Reconnects the subscriber if it missed the previous canary, otherwise
    * sends the next one.
    */
-  canary(): void {
+  private canary(): void {
+    if (!this.canaryTimer) return;
     if (this.awaitedCanary !== undefined && this.subscribed) {
       this.logger.warn('subscriber missed its canary; reconnecting it');
       this.awaitedCanary = undefined;
@@ -127,7 +151,7 @@ export class RedisSubscriber {
     if (!this.subscribed || this.cmd.status !== 'ready') return;
     const n = ++this.canaryCount;
     this.awaitedCanary = n;
-    this.cmd.publish(this.ownChannel, RedisMessageCodec.canary(n)).catch(() => {
+    this.events.sendCanary(RedisMessageCodec.canary(n)).catch(() => {
       // Not sent because the command connection is down: nothing to
       // expect. A publish that timed out stays awaited: the path to Redis
       // is suspect, and reconnecting the subscriber is cheap.

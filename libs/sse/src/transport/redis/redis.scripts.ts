@@ -28,16 +28,27 @@ end
 `;
 
 /**
- * KEYS: epoch, seq[, history stream]. ARGV: candidate epoch, channel, body,
- * history size, history ttl (ms). Returns { seq, epoch }.
+ * KEYS: epoch, seq[, history stream][, idempotency key]. ARGV: candidate
+ * epoch, channel, body, history size, history ttl (ms), createdAt (ms) with
+ * an idempotency key, else ''. Returns { seq, epoch }; or, when the
+ * idempotency key already published a message within the ttl, that
+ * message's { seq, epoch, createdAt }, and nothing is published.
  */
 export const PUBLISH_SCRIPT = `${PRELUDE}
+local idem = ARGV[6] ~= '' and KEYS[#KEYS]
+if idem then
+  local first = redis.call('GET', idem)
+  if first then
+    local seq, epoch, created = string.match(first, '^(%d+) (%x+) (%d+)$')
+    return { seq, epoch, created }
+  end
+end
 local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
 local now = now_ms()
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 local id = string.format('%.0f', math.max(last + 1, now * 1000))
 redis.call('SET', KEYS[2], id)
-if #KEYS == 3 then
+if #KEYS - (idem and 1 or 0) == 3 then
   local stream = KEYS[3]
   local ttl = tonumber(ARGV[5])
   redis.call('XADD', stream, id .. '-0', 'm', ARGV[3])
@@ -54,7 +65,21 @@ if #KEYS == 3 then
   redis.call('PEXPIRE', stream, ttl)
 end
 redis.call('PUBLISH', ARGV[2], id .. '\\n' .. epoch .. '\\n' .. ARGV[3])
+if idem then
+  redis.call('SET', idem, id .. ' ' .. epoch .. ' ' .. ARGV[6], 'PX', ARGV[5])
+end
 return { id, epoch }
+`;
+
+/**
+ * KEYS: epoch, seq. ARGV: candidate epoch, the instance's own channel, the
+ * canary's body. Publishes the canary and returns the epoch, so that every
+ * instance sees a loss of Redis's data within one canary, even when idle.
+ */
+export const CANARY_SCRIPT = `${PRELUDE}
+local epoch = ensure_epoch(KEYS[1], KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return epoch
 `;
 
 /**

@@ -11,6 +11,7 @@ import { SSE_MESSAGES } from '../../errors/sse-error.messages.js';
 import type { ResolvedSseRedisTransportOptions } from '../../options/resolved-sse-options.interface.js';
 import type {
   SseOutgoing,
+  SsePublished,
   SseTransport,
   SseTransportListener,
 } from '../sse-transport.interface.js';
@@ -22,6 +23,7 @@ import {
   describeError,
   type ScriptedRedis,
 } from './redis-connections.js';
+import { RedisEpoch } from './redis-epoch.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageCodec } from './redis-message.codec.js';
 import { RedisPresence } from './redis-presence.js';
@@ -42,6 +44,11 @@ const ALL = '*';
  * - When the subscriber comes back after an interruption, every local stream
  *   resumes from its last message through the history, once commands work
  *   too.
+ * - When Redis lost its data, a new epoch ({@link RedisEpoch}) starts. Every
+ *   script (publish, read, canary) answers with the epoch, and a message of
+ *   another epoch may announce one: every local stream then resumes from its
+ *   position, before that message is delivered, and those whose position the
+ *   new epoch does not cover get `reset`.
  * @internal
  */
 export class RedisTransport implements SseTransport {
@@ -56,8 +63,7 @@ export class RedisTransport implements SseTransport {
   private readonly subscriber: RedisSubscriber;
   private readonly readiness = new BehaviorSubject(false);
   private readonly timers: NodeJS.Timeout[] = [];
-  /** Epoch proposed if Redis has none (first start, or after a flush). */
-  private readonly candidateEpoch = randomBytes(5).toString('hex');
+  private readonly epoch = new RedisEpoch();
   private listener?: SseTransportListener;
   /** Set when the subscriber came back: streams resume once commands work too. */
   private resumeDue = false;
@@ -73,9 +79,11 @@ export class RedisTransport implements SseTransport {
   ) {
     this.keys = new RedisKeys(options.keyPrefix);
     ({ cmd: this.cmd, sub: this.sub } = createRedisConnections(options));
-    this.commands = new RedisCommandRunner(options.commandTimeout, () =>
-      this.updateReadiness(),
-    );
+    this.commands = new RedisCommandRunner(options.commandTimeout, () => {
+      // It may have run a script that made the candidate the epoch.
+      this.epoch.retireCandidate();
+      this.updateReadiness();
+    });
     this.cluster = new RedisPresence(
       this.cmd,
       this.keys,
@@ -90,7 +98,11 @@ export class RedisTransport implements SseTransport {
       this.keys.instanceChannel(this.instanceId),
       this.commands,
       {
-        message: (envelope) => this.listener?.deliver(envelope),
+        message: (envelope) => {
+          // Streams resume first, so that they hold this message.
+          if (this.epoch.isNews(envelope.id)) this.listener?.resume();
+          this.listener?.deliver(envelope);
+        },
         resubscribed: () => {
           this.resumeDue = true;
           this.resumeIfDue();
@@ -99,6 +111,19 @@ export class RedisTransport implements SseTransport {
           this.updateReadiness();
           this.resumeIfDue();
         },
+        sendCanary: async (body) =>
+          this.noticeEpoch(
+            await this.commands.run(() =>
+              this.cmd.sseCanary(
+                2,
+                this.keys.epoch,
+                this.keys.seq,
+                this.epoch.candidate,
+                this.keys.instanceChannel(this.instanceId),
+                body,
+              ),
+            ),
+          ),
       },
       this.logger,
     );
@@ -137,7 +162,7 @@ export class RedisTransport implements SseTransport {
         SSE_MESSAGES.TRANSPORT_START_FAILED(describeError(err)),
       );
     }
-    this.every(this.options.canaryInterval, () => this.subscriber.canary());
+    this.subscriber.startCanary(this.options.canaryInterval);
     const refresh = () => {
       if (this.listener) this.cluster.refresh(this.listener.stats());
     };
@@ -145,26 +170,36 @@ export class RedisTransport implements SseTransport {
     refresh();
   }
 
-  async publish(outgoing: SseOutgoing): Promise<SsePosition> {
-    const { target, key } = outgoing;
+  async publish(outgoing: SseOutgoing): Promise<SsePublished> {
+    const { target, key, idempotencyKey } = outgoing;
     const keys = [this.keys.epoch, this.keys.seq];
     if (key !== undefined && this.history.size > 0)
       keys.push(this.keys.history(key));
+    const idempotent = key !== undefined && idempotencyKey !== undefined;
+    if (idempotent) keys.push(this.keys.idempotency(key, idempotencyKey));
     const channel =
       target.type === 'client'
         ? this.keys.instanceChannel(target.clientId.split('.')[0])
         : this.keys.channel(key!);
-    const [seq, epoch] = await this.commands.run(() =>
+    const [seq, epoch, firstCreatedAt] = await this.commands.run(() =>
       this.cmd.ssePublish(
         keys.length,
         ...keys,
-        this.candidateEpoch,
+        this.epoch.candidate,
         channel,
         RedisMessageCodec.encode(outgoing),
         this.history.size,
         this.history.ttl,
+        idempotent ? outgoing.createdAt.getTime() : '',
       ),
     );
+    if (firstCreatedAt !== undefined)
+      return {
+        seq: Number(seq),
+        id: `${epoch}-${seq}`,
+        firstCreatedAt: Number(firstCreatedAt),
+      };
+    this.noticeEpoch(epoch);
     return { seq: Number(seq), id: `${epoch}-${seq}` };
   }
 
@@ -181,6 +216,7 @@ export class RedisTransport implements SseTransport {
       keys.map((key) => this.keys.channel(key)),
     );
     const [, epoch, head] = await this.readScript([], '', 0);
+    this.noticeEpoch(epoch);
     return { seq: Number(head), id: `${epoch}-${head}` };
   }
 
@@ -199,6 +235,7 @@ export class RedisTransport implements SseTransport {
       cursor?.seq ?? 0,
     );
     const [status, epoch, head] = reply;
+    this.noticeEpoch(epoch);
     const position = { seq: Number(head), id: `${epoch}-${head}` };
     if (!cursor) return { reset: 'unknown_cursor', head: position };
     if (status !== 'ok')
@@ -220,6 +257,7 @@ export class RedisTransport implements SseTransport {
     if (this.closing) return;
     this.closing = true;
     this.timers.forEach((timer) => clearInterval(timer));
+    this.subscriber.stop();
     await this.commands.drain();
     await this.cluster.withdraw();
     this.readiness.next(false);
@@ -238,6 +276,7 @@ export class RedisTransport implements SseTransport {
     this.listener?.resume();
   }
 
+  /** Callers pass the epoch of the answer to {@link noticeEpoch}. */
   private readScript(
     streams: string[],
     cursorEpoch: string,
@@ -248,13 +287,23 @@ export class RedisTransport implements SseTransport {
       this.cmd.sseRead(
         keys.length,
         ...keys,
-        this.candidateEpoch,
+        this.epoch.candidate,
         cursorEpoch,
         String(cursorSeq),
         this.history.ttl,
         this.history.size > 0 ? '1' : '0',
       ),
     );
+  }
+
+  /** Takes the epoch of a script's answer; a new one means Redis lost the old one's data. */
+  private noticeEpoch(epoch: string): void {
+    const previous = this.epoch.answered(epoch);
+    if (previous === undefined) return;
+    this.logger.warn(
+      `Redis lost the data of epoch ${previous} (flushed, restarted without persistence, or the key evicted); ids continue in epoch ${epoch}, and streams that cannot be replayed get reset`,
+    );
+    this.listener?.resume();
   }
 
   private updateReadiness(): void {
