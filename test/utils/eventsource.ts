@@ -10,7 +10,10 @@ import { forget, hold } from './resources.js';
 export * from '../../node_modules/eventsource/dist/index.js';
 
 export class EventSource extends Original {
-  constructor(url: string | URL, init?: ConstructorParameters<typeof Original>[1]) {
+  constructor(
+    url: string | URL,
+    init?: ConstructorParameters<typeof Original>[1],
+  ) {
     super(url, init);
     hold(this, `EventSource ${String(url)}`, () => this.close());
   }

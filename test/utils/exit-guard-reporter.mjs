@@ -48,14 +48,17 @@ export default class ExitGuardReporter {
       const resources = process
         .getActiveResourcesInfo()
         .filter((r) => r !== 'TTYWrap' && r !== 'Timeout');
-      const passed = results.numFailedTests === 0 && results.numFailedTestSuites === 0 && results.numRuntimeErrorTestSuites === 0;
+      const passed =
+        results.numFailedTests === 0 &&
+        results.numFailedTestSuites === 0 &&
+        results.numRuntimeErrorTestSuites === 0;
       process.stderr.write(
         `\n[exit guard] Jest is still running ${GRACE_MS / 1_000} s after the last test file: ` +
           `something a spec started was not released (active: ${resources.join(', ') || 'unknown'}). ` +
           `Exiting${passed ? ' with failure' : ''} instead of hanging; ` +
           'find the leak with --detectOpenHandles (SSE_TEST_EXIT_GRACE_S sets the grace).\n',
       );
-      process.exit(passed ? 1 : (process.exitCode || 1));
+      process.exit(passed ? 1 : process.exitCode || 1);
     }, GRACE_MS);
     timer.unref();
   }

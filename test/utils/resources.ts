@@ -146,7 +146,7 @@ export async function waitFor<T>(
 /** Rejects every wait still pending (its test ended); returns their labels. */
 export function abandonWaits(why: string): string[] {
   const labels = [...waits].map((w) => w.label);
-  for (const wait of [...waits])
+  for (const wait of waits)
     wait.stop(`gave up waiting for ${wait.label}: ${why}`);
   return labels;
 }
@@ -191,10 +191,7 @@ export async function releaseAll({
   const problems: string[] = [];
   if (inFlight.size > 0) {
     const labels = [...inFlight.values()];
-    const settled = await within(
-      setUpMs,
-      Promise.allSettled([...inFlight.keys()]),
-    );
+    const settled = await within(setUpMs, Promise.allSettled(inFlight.keys()));
     if (!settled.done)
       problems.push(
         `set-ups still running ${seconds(setUpMs)} after the file ended: ${labels.join(', ')}`,

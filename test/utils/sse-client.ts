@@ -106,9 +106,7 @@ export class StreamClient {
     } catch (err) {
       forget(abort);
       if (timedOut)
-        throw new Error(
-          `no response from ${url} within ${timeout / 1_000} s`,
-        );
+        throw new Error(`no response from ${url} within ${timeout / 1_000} s`);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -133,19 +131,25 @@ export class StreamClient {
     label = 'event',
     timeout?: number,
   ): Promise<ReceivedEvent> {
-    return waitFor(`${label} on ${this.url}`, timeout, async (wait) => {
-      for (;;) {
-        const found = this.events.find(predicate);
-        if (found) return found;
-        if (this.done)
-          throw new Error(
-            `stream ended before ${label}; got: ${this.events.map((e) => e.event).join(', ')}`,
+    return waitFor(
+      `${label} on ${this.url}`,
+      timeout,
+      async (wait) => {
+        for (;;) {
+          const found = this.events.find(predicate);
+          if (found) return found;
+          if (this.done)
+            throw new Error(
+              `stream ended before ${label}; got: ${this.events.map((e) => e.event).join(', ')}`,
+            );
+          await wait.race(
+            new Promise<void>((resolve) => this.waiters.push(resolve)),
           );
-        await wait.race(
-          new Promise<void>((resolve) => this.waiters.push(resolve)),
-        );
-      }
-    }, () => `got so far: ${this.events.map((e) => e.event).join(', ') || 'nothing'}`);
+        }
+      },
+      () =>
+        `got so far: ${this.events.map((e) => e.event).join(', ') || 'nothing'}`,
+    );
   }
 
   waitForEvent(event: string, timeout?: number): Promise<ReceivedEvent> {

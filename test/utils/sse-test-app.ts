@@ -155,9 +155,7 @@ export function until(
     timeout,
     async (wait) => {
       while (!(await wait.race(condition())))
-        await wait.race(
-          new Promise((resolve) => setTimeout(resolve, 5)),
-        );
+        await wait.race(new Promise((resolve) => setTimeout(resolve, 5)));
     },
   );
 }
