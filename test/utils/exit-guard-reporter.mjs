@@ -31,10 +31,9 @@ export default class ExitGuardReporter {
 
   save() {
     if (!STATE_FILE) return;
-    const now = Date.now();
     const running = [...this.running].map(([path, since]) => ({
       file: relative(process.cwd(), path),
-      seconds: Math.round((now - since) / 1_000),
+      since,
     }));
     try {
       writeFileSync(STATE_FILE, JSON.stringify({ running }));
