@@ -1,5 +1,6 @@
 // Jest's node environment plus a per-file watchdog: a test file still running
-// SSE_TEST_FILE_LIMIT_S seconds (default 300) after it started fails the run,
+// SSE_TEST_FILE_LIMIT_S seconds (default 300) after it started fails (in band,
+// as on a 2-CPU machine, the whole run ends with it),
 // naming the file, the test or hook it was in and what the helpers still had
 // open, instead of letting the run hang. Every test and hook already has a
 // timeout; this bounds what they cannot (a teardown that never returns, a
@@ -33,10 +34,15 @@ export default class WatchedEnvironment extends TestEnvironment {
     const open = this.global?.__sseTestOpen?.() ?? [];
     process.stderr.write(
       `\n[test watchdog] ${this.testPath} still running ${LIMIT_MS / 1_000} s after it started, ` +
-        `in ${this.current}: failing the run instead of letting it hang.\n` +
+        `in ${this.current}: failing it instead of letting the run hang.\n` +
         open.map((line) => `  ${line}\n`).join('') +
         '  (SSE_TEST_FILE_LIMIT_S raises the limit.)\n',
     );
+    // In a worker, die by a signal: Jest then fails this file and goes on
+    // (an exit code would make it retry the file three times). In band, the
+    // file shares Jest's process: the run ends here.
+    if (typeof process.send === 'function')
+      process.kill(process.pid, 'SIGKILL');
     process.exit(1);
   }
 
