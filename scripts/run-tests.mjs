@@ -19,26 +19,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const limitS = Number(process.env.SSE_TEST_RUN_LIMIT_S ?? 1_200);
 const stateDir = mkdtempSync(join(tmpdir(), 'sse-test-run-'));
 const stateFile = join(stateDir, 'state.json');
+const args = process.argv.slice(2);
+// A watch session runs until it is stopped, and reads the terminal: it keeps
+// the terminal's process group and has no limit.
+const watching = args.some((a) => /^--watch(All)?(=|$)/.test(a));
 
 const jest = spawn(
   process.execPath,
   [
     '--experimental-vm-modules',
     join(root, 'node_modules/jest/bin/jest.js'),
-    ...process.argv.slice(2),
+    ...args,
   ],
   {
     cwd: process.cwd(),
     stdio: 'inherit',
     // Its own process group, so that stopping it stops its workers too.
-    detached: true,
+    detached: !watching,
     env: { ...process.env, SSE_TEST_STATE_FILE: stateFile },
   },
 );
 
 const signalGroup = (signal) => {
   try {
-    process.kill(-jest.pid, signal);
+    process.kill(watching ? jest.pid : -jest.pid, signal);
   } catch {
     // already gone
   }
@@ -48,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
 
 let timedOut = false;
 const limit = setTimeout(() => {
+  if (watching) return;
   timedOut = true;
   let running = [];
   try {

@@ -19,6 +19,11 @@ const STATE_FILE = process.env.SSE_TEST_STATE_FILE;
 export default class ExitGuardReporter {
   running = new Map();
 
+  constructor(globalConfig) {
+    // A watch session outlives its runs on purpose.
+    this.watching = Boolean(globalConfig.watch || globalConfig.watchAll);
+  }
+
   onTestFileStart(test) {
     this.running.set(test.path, Date.now());
     this.save();
@@ -43,6 +48,7 @@ export default class ExitGuardReporter {
   }
 
   onRunComplete(_contexts, results) {
+    if (this.watching) return;
     const timer = setTimeout(() => {
       const resources = process
         .getActiveResourcesInfo()
