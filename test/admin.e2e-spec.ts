@@ -9,7 +9,7 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
     t = await startApp({ writer, adminRoutes: true, maxPayloadBytes: 1_024 });
     admin = t.token({ sub: 'root', tid: 'acme', roles: ['admin'] });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const http = () => request(t.app.getHttpServer());
 

@@ -38,7 +38,7 @@ describe.each(WRITERS)(
         retry: 50,
       });
     });
-    afterAll(() => t.close());
+    afterAll(() => t?.close());
 
     it('reconnects after a server-side close carrying the last message id, untouched by heartbeats', async () => {
       const { source, seen, requests } = open(t, t.token({ sub: 'browser' }));

@@ -15,7 +15,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
     beforeAll(async () => {
       t = await startApp({ writer, clientBufferSize: 16 });
     });
-    afterAll(() => t.close());
+    afterAll(() => t?.close());
 
     it('disconnects a client that stops reading once clientBufferSize events wait, while others get everything', async () => {
       const disconnects: SseConnectionEvent[] = [];
@@ -100,7 +100,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
     beforeAll(async () => {
       t = await startApp({ writer });
     });
-    afterAll(() => t.close());
+    afterAll(() => t?.close());
 
     it('releases the user, its topics and the client slot when the client goes away', async () => {
       const before = await t.broker.getStats();

@@ -216,8 +216,8 @@ describeWithRedis('Redis transport: three instances, one Redis', () => {
       p = await instance({}, proxy.url);
     });
     afterAll(async () => {
-      await p.close();
-      await proxy.close();
+      await p?.close();
+      await proxy?.close();
     });
 
     it('rejects publishes with transport_unavailable and refuses new streams, keeps open streams alive, then delivers what Redis accepted meanwhile', async () => {

@@ -41,7 +41,7 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
       auth: { secret: TEST_SECRET, issuer: 'demo', audience: 'sse' },
     });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const valid = (claims: Record<string, unknown> = {}) =>
     t.token({ iss: 'demo', aud: 'sse', ...claims });
@@ -214,7 +214,7 @@ describe('token sources', () => {
       },
     });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('accepts the token from the configured cookie, for browser EventSource', async () => {
     const { StreamClient } = await import('./utils/sse-client.js');
@@ -249,7 +249,7 @@ describe('public-key JWTs', () => {
   beforeAll(async () => {
     t = await startApp({}, {}, SseModule.forRoot({ auth: { publicKey } }));
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('accepts RS256 tokens and refuses an HS256 token signed with the public key (algorithm confusion)', async () => {
     const jwt = new JwtService();

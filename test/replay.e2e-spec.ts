@@ -31,7 +31,7 @@ describe.each(WRITERS)('Last-Event-ID replay (%s writer)', (writer) => {
       clientBufferSize: 16,
     });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   async function reconnect(
     sub: string,
@@ -189,7 +189,7 @@ describe.each(WRITERS)(
         clientBufferSize: 16,
       });
     });
-    afterAll(() => t.close());
+    afterAll(() => t?.close());
 
     it('a client that stalls, is dropped and reconnects with its last id ends with the complete sequence', async () => {
       const stalled = await RawStreamClient.open(

@@ -16,7 +16,7 @@ describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
       clientTimeout: 2_000,
     });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('opens with SSE headers, retry and a connected event describing the client', async () => {
     const client = await t.connect(

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type DemoApp, startDemo } from '../demo/demo-app.js';
+import { acquire, release } from '../utils/resources.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -21,27 +22,37 @@ describeWithBrowser('demo page in headless Chromium', () => {
   let demo: DemoApp;
   let browser: Browser;
 
+  // Each start gets its own minute: PGlite and Chromium are both slow to
+  // start on a busy machine. A launch that outlives its hook is still closed
+  // (acquire: at the end of the file at the latest).
   beforeAll(async () => {
     demo = await startDemo('pglite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+  }, 60_000);
+  beforeAll(async () => {
+    browser = await acquire(
+      'Chromium',
+      chromium.launch({
+        executablePath: CHROMIUM,
+        timeout: 55_000,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      }),
+      (b) => b.close(),
+    );
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
     await demo?.close();
-  });
+  }, 60_000);
 
   async function logIn(username: string): Promise<Page> {
     const context = await browser.newContext({

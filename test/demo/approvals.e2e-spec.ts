@@ -10,8 +10,8 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
     demo = await startDemo(kind);
     for (const user of ['alice', 'bob', 'carol', 'admin', 'dave'])
       tokens[user] = await demo.login(user);
-  });
-  afterAll(() => demo.close());
+  }, 60_000); // PGlite's start and five scrypt logins: slow on a busy machine
+  afterAll(() => demo?.close());
 
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   const requestApproval = async (approverIds: string[], title = 'Laptop') =>

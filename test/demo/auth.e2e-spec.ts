@@ -4,8 +4,8 @@ describe.each(DATABASES)('demo auth (%s)', (kind) => {
   let demo: DemoApp;
   beforeAll(async () => {
     demo = await startDemo(kind);
-  });
-  afterAll(() => demo.close());
+  }, 60_000); // PGlite's start: seconds, many more on a busy machine
+  afterAll(() => demo?.close());
 
   it('logs a seeded user in with a token and an HttpOnly, SameSite=Strict cookie', async () => {
     const res = await demo

@@ -6,7 +6,9 @@ import request from 'supertest';
 import { SseBroker } from '@app/sse';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { hold, release, starting } from '../utils/resources.js';
 import { StreamClient } from '../utils/sse-client.js';
+import { onceClosable } from '../utils/sse-test-app.js';
 
 /** The databases every demo spec runs against. */
 export const DATABASES = ['pglite', 'postgres'] as const;
@@ -27,38 +29,78 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
-/** A schema of its own in the local PostgreSQL: its DATABASE_URL, and how to drop it. */
-export async function createSchema(): Promise<{
+/**
+ * A schema of its own in the local PostgreSQL: its DATABASE_URL, and how to
+ * drop it. The schema is held (test/utils/resources.ts): dropped at the end
+ * of the file at the latest; `drop()` is idempotent.
+ */
+export function createSchema(): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+}> {
+  return starting('createSchema', makeSchema());
+}
+
+async function makeSchema(): Promise<{
   url: string;
   drop: () => Promise<void>;
 }> {
   const schema = `demo_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
+  await admin(`CREATE SCHEMA ${schema}`);
+  const key = { schema };
+  hold(key, `PostgreSQL schema ${schema}`, () =>
+    admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+  );
   return {
     url: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    },
+    drop: () => release(key),
   };
 }
+
+/** Runs one statement on its own connection, which is closed whatever happens. */
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({
+    connectionString: POSTGRES_URL,
+    connectionTimeoutMillis: 10_000,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query(sql);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Starts one at a time: each sets process.env for the duration of its start. */
+let envLock: Promise<void> = Promise.resolve();
 
 /**
  * Starts the demo application on a real listening port, on a fresh database:
  * an in-memory PGlite, or a schema of its own in the local PostgreSQL. With
  * `env`, the application starts with those variables set (e.g. an existing
  * `DATABASE_URL` and `REDIS_URL`, to run several instances of one deployment).
+ *
+ * If anything fails after something was started, what was started (the app,
+ * the schema) is released before the error is passed on. A started demo is
+ * held until `close()`, or the end of the file if the spec never closes it
+ * (its set-up hook timed out, a test failed before its own clean-up).
  */
-export async function startDemo(
+export function startDemo(
   kind: DatabaseKind,
   env: Record<string, string> = {},
 ): Promise<DemoApp> {
+  return starting(`startDemo(${kind})`, start(kind, env));
+}
+
+async function start(
+  kind: DatabaseKind,
+  env: Record<string, string>,
+): Promise<DemoApp> {
+  const key = { kind };
+  const streams: StreamClient[] = [];
   let dropSchema: (() => Promise<void>) | undefined;
+  let app: INestApplication | undefined;
   const vars: Record<string, string | undefined> = {
     DATABASE_URL: undefined,
     ...env,
@@ -68,59 +110,74 @@ export async function startDemo(
     vars.DATABASE_URL = schema.url;
     dropSchema = schema.drop;
   }
-  const previous = Object.fromEntries(
-    Object.keys(vars).map((name) => [name, process.env[name]]),
-  );
-  const setEnv = (values: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  setEnv(vars);
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  configureApp(app);
+  // Held after the schema, so released before it (newest first).
+  hold(key, `demo app (${kind})`, async () => {
+    streams.forEach((s) => s.close());
+    await app?.close();
+    await dropSchema?.();
+  });
   try {
-    await app.listen(0, '127.0.0.1');
-  } finally {
-    setEnv(previous);
-  }
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const streams: StreamClient[] = [];
-
-  const demo: DemoApp = {
-    app,
-    broker: app.get(SseBroker),
-    url: (path) => `${base}${path}`,
-    http: () => request(app.getHttpServer()),
-    async login(username) {
-      const res = await demo
-        .http()
-        .post('/auth/login')
-        .send({ username, password: 'password' });
-      if (res.status !== 200)
-        throw new Error(
-          `login ${username}: ${res.status} ${JSON.stringify(res.body)}`,
-        );
-      return (res.body as { access_token: string }).access_token;
-    },
-    async stream(token, query = '') {
-      const client = await StreamClient.open(
-        demo.url(`/sse/stream${query ? `?${query}` : ''}`),
-        { cookie: `sse_token=${token}` },
+    const before = envLock;
+    let unlock!: () => void;
+    envLock = new Promise((resolve) => (unlock = resolve));
+    await before;
+    const previous = Object.fromEntries(
+      Object.keys(vars).map((name) => [name, process.env[name]]),
+    );
+    try {
+      setEnv(vars);
+      const moduleRef = await Test.createTestingModule({
+        imports: [AppModule],
+      }).compile();
+      app = onceClosable(
+        moduleRef.createNestApplication({ logger: ['error'] }),
       );
-      streams.push(client);
-      await client.waitForEvent('connected');
-      return client;
-    },
-    async close() {
-      streams.forEach((s) => s.close());
-      await app.close();
-      await dropSchema?.();
-    },
-  };
-  return demo;
+      configureApp(app);
+      await app.listen(0, '127.0.0.1');
+    } finally {
+      setEnv(previous);
+      unlock();
+    }
+    const started = app;
+    const base = (await started.getUrl()).replace('[::1]', '127.0.0.1');
+
+    const demo: DemoApp = {
+      app: started,
+      broker: started.get(SseBroker),
+      url: (path) => `${base}${path}`,
+      http: () => request(started.getHttpServer()),
+      async login(username) {
+        const res = await demo
+          .http()
+          .post('/auth/login')
+          .send({ username, password: 'password' });
+        if (res.status !== 200)
+          throw new Error(
+            `login ${username}: ${res.status} ${JSON.stringify(res.body)}`,
+          );
+        return (res.body as { access_token: string }).access_token;
+      },
+      async stream(token, query = '') {
+        const client = await StreamClient.open(
+          demo.url(`/sse/stream${query ? `?${query}` : ''}`),
+          { cookie: `sse_token=${token}` },
+        );
+        streams.push(client);
+        await client.waitForEvent('connected');
+        return client;
+      },
+      close: () => release(key),
+    };
+    return demo;
+  } catch (err) {
+    await release(key).catch(() => undefined);
+    throw err;
+  }
+}
+
+function setEnv(values: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 }

@@ -11,8 +11,8 @@ describe.each(DATABASES)('demo notifications (%s)', (kind) => {
     [alice, bob, dave] = await Promise.all(
       ['alice', 'bob', 'dave'].map((u) => demo.login(u)),
     );
-  });
-  afterAll(() => demo.close());
+  }, 60_000); // PGlite's start and three scrypt logins: slow on a busy machine
+  afterAll(() => demo?.close());
 
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 

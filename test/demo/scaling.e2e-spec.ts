@@ -26,7 +26,7 @@ describeWithRedis('demo on two instances (PostgreSQL + Redis)', () => {
     // One after the other: the first applies the migrations and seeds.
     one = await startDemo('postgres', env);
     two = await startDemo('postgres', env);
-  });
+  }, 90_000); // two demo instances, one after the other
   afterAll(async () => {
     await one?.close();
     await two?.close();
@@ -34,7 +34,7 @@ describeWithRedis('demo on two instances (PostgreSQL + Redis)', () => {
     const redis = redisClient();
     await deleteKeys(redis, prefix);
     redis.disconnect();
-  });
+  }, 60_000);
 
   it('asks an approver connected to the other instance, and tells the requester there too', async () => {
     const alice = await one.login('alice');

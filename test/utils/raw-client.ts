@@ -1,10 +1,12 @@
 import { connect, type Socket } from 'node:net';
+import { forget, hold, WAIT_TIMEOUT } from './resources.js';
 import { EventStreamParser, type ReceivedEvent } from './sse-client.js';
 
 /**
  * A stream client on a bare socket: it sends the request and then reads (or,
  * with `paused`, stops reading until `resume()`) the response, keeping the raw
- * text.
+ * text. Open sockets are held (resources.ts): the file's teardown destroys
+ * those a test left open.
  */
 export class RawStreamClient {
   text = '';
@@ -17,6 +19,7 @@ export class RawStreamClient {
     this.closed = new Promise((resolve) =>
       socket.once('close', () => resolve()),
     );
+    socket.once('close', () => forget(socket));
   }
 
   static open(
@@ -31,6 +34,7 @@ export class RawStreamClient {
       .join('');
     return new Promise((resolve, reject) => {
       const socket = connect({ host: hostname, port: Number(port) }, () => {
+        clearTimeout(timer);
         socket.write(
           `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n${extra}\r\n`,
         );
@@ -38,7 +42,20 @@ export class RawStreamClient {
         if (paused) socket.pause();
         resolve(client);
       });
-      socket.once('error', reject);
+      hold(socket, `raw stream ${baseUrl}${path}`, () => socket.destroy());
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(
+          new Error(
+            `no connection to ${baseUrl} within ${WAIT_TIMEOUT / 1_000} s`,
+          ),
+        );
+      }, WAIT_TIMEOUT);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        forget(socket);
+        reject(err);
+      });
     });
   }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { forget, hold } from './resources.js';
 
 /**
  * The Redis the transport tests use: `REDIS_URL`, or the local default when
@@ -49,10 +50,18 @@ export function testPrefix(): string {
   return `sse-test-${randomBytes(4).toString('hex')}:`;
 }
 
-/** A plain client for assertions and for simulating a flush of one deployment's keys. */
+/**
+ * A plain client for assertions and for simulating a flush of one
+ * deployment's keys; disconnected at the end of the file if the spec does not.
+ */
 export function redisClient(): Redis {
-  const client = new Redis(REDIS_URL!, { maxRetriesPerRequest: 1 });
+  const client = new Redis(REDIS_URL!, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5_000,
+  });
   client.on('error', () => undefined);
+  hold(client, `Redis client ${REDIS_URL}`, () => client.disconnect());
+  client.once('end', () => forget(client));
   return client;
 }
 

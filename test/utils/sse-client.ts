@@ -1,3 +1,5 @@
+import { forget, hold, waitFor, WAIT_TIMEOUT } from './resources.js';
+
 /** One event as a spec-following client parses it. */
 export interface ReceivedEvent {
   event: string;
@@ -64,6 +66,8 @@ export class EventStreamParser {
 /**
  * A minimal `text/event-stream` reader over `fetch`, following the WHATWG
  * parsing rules, that keeps every event and the raw text for assertions.
+ * Open streams are held (resources.ts): the file's teardown aborts those a
+ * test left open.
  */
 export class StreamClient {
   raw = '';
@@ -73,22 +77,40 @@ export class StreamClient {
   private done = false;
 
   private constructor(
+    readonly url: string,
     readonly response: Response,
     private readonly abort: AbortController,
   ) {
     this.ended = this.pump();
   }
 
+  /** Opens the stream; rejects if no response (headers) came within `timeout` ms. */
   static async open(
     url: string,
     headers: Record<string, string> = {},
+    { timeout = WAIT_TIMEOUT }: { timeout?: number } = {},
   ): Promise<StreamClient> {
     const abort = new AbortController();
-    const response = await fetch(url, {
-      headers: { accept: 'text/event-stream', ...headers },
-      signal: abort.signal,
-    });
-    return new StreamClient(response, abort);
+    hold(abort, `stream ${url}`, () => abort.abort());
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, timeout);
+    try {
+      const response = await fetch(url, {
+        headers: { accept: 'text/event-stream', ...headers },
+        signal: abort.signal,
+      });
+      return new StreamClient(url, response, abort);
+    } catch (err) {
+      forget(abort);
+      if (timedOut)
+        throw new Error(`no response from ${url} within ${timeout / 1_000} s`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get events(): ReceivedEvent[] {
@@ -99,31 +121,51 @@ export class StreamClient {
     return this.response.status;
   }
 
-  /** Resolves with the first event (from the start) matching `predicate`; rejects if the stream ends first. */
-  async waitFor(
+  /**
+   * Resolves with the first event (from the start) matching `predicate`;
+   * rejects if the stream ends first, after `timeout` ms (WAIT_TIMEOUT by
+   * default), or when the test ends.
+   */
+  waitFor(
     predicate: (e: ReceivedEvent) => boolean,
     label = 'event',
+    timeout?: number,
   ): Promise<ReceivedEvent> {
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found) return found;
-      if (this.done)
-        throw new Error(
-          `stream ended before ${label}; got: ${this.events.map((e) => e.event).join(', ')}`,
-        );
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
+    return waitFor(
+      `${label} on ${this.url}`,
+      timeout,
+      async (wait) => {
+        for (;;) {
+          const found = this.events.find(predicate);
+          if (found) return found;
+          if (this.done)
+            throw new Error(
+              `stream ended before ${label}; got: ${this.events.map((e) => e.event).join(', ')}`,
+            );
+          await wait.race(
+            new Promise<void>((resolve) => this.waiters.push(resolve)),
+          );
+        }
+      },
+      () =>
+        `got so far: ${this.events.map((e) => e.event).join(', ') || 'nothing'}`,
+    );
   }
 
-  waitForEvent(event: string): Promise<ReceivedEvent> {
-    return this.waitFor((e) => e.event === event, `event "${event}"`);
+  waitForEvent(event: string, timeout?: number): Promise<ReceivedEvent> {
+    return this.waitFor((e) => e.event === event, `event "${event}"`, timeout);
   }
 
   /** Resolves once `count` events of this type arrived. */
-  async waitForCount(event: string, count: number): Promise<ReceivedEvent[]> {
+  async waitForCount(
+    event: string,
+    count: number,
+    timeout?: number,
+  ): Promise<ReceivedEvent[]> {
     await this.waitFor(
       () => this.events.filter((e) => e.event === event).length >= count,
       `${count} x "${event}"`,
+      timeout,
     );
     return this.events.filter((e) => e.event === event);
   }
@@ -133,7 +175,10 @@ export class StreamClient {
   }
 
   private async pump(): Promise<void> {
-    if (!this.response.body) return this.finish();
+    if (!this.response.body) {
+      forget(this.abort);
+      return this.finish();
+    }
     const decoder = new TextDecoder();
     try {
       for await (const chunk of this.response
@@ -145,6 +190,7 @@ export class StreamClient {
     } catch {
       // aborted by close(), or the server cut the connection
     }
+    forget(this.abort);
     this.finish();
   }
 

@@ -11,6 +11,7 @@ import {
   type SseRootOptions,
   type SseWriter,
 } from '@app/sse';
+import { hold, release, starting, waitFor } from './resources.js';
 import { StreamClient } from './sse-client.js';
 
 export const TEST_SECRET = 'e2e-test-secret';
@@ -47,12 +48,27 @@ export interface TestApp {
 
 const jwt = new JwtService();
 
-/** Starts a real listening app with `SseModule.forRoot(options)` on 127.0.0.1. */
-export async function startApp(
+/**
+ * Starts a real listening app with `SseModule.forRoot(options)` on 127.0.0.1.
+ * If anything after the app's creation fails, the app is closed before the
+ * error is passed on; a started app is held (resources.ts) until `close()`,
+ * or until the end of the file if the spec never closes it (its set-up hook
+ * timed out, a test failed before its own clean-up).
+ */
+export function startApp(
   options: SseRootOptions = {},
   metadata: ModuleMetadata = {},
   module?: DynamicModule,
   setup?: (app: INestApplication) => void,
+): Promise<TestApp> {
+  return starting('startApp', start(options, metadata, module, setup));
+}
+
+async function start(
+  options: SseRootOptions,
+  metadata: ModuleMetadata,
+  module: DynamicModule | undefined,
+  setup: ((app: INestApplication) => void) | undefined,
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     ...metadata,
@@ -62,14 +78,28 @@ export async function startApp(
       ...(metadata.imports ?? []),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  setup?.(app);
-  await app.listen(0, '127.0.0.1');
-  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const app = onceClosable(
+    moduleRef.createNestApplication({ logger: ['error'] }),
+  );
   const clients: StreamClient[] = [];
+  hold(app, 'a test app (startApp)', async () => {
+    clients.forEach((c) => c.close());
+    await app.close();
+  });
+  let baseUrl: string;
+  let broker: SseBroker;
+  try {
+    setup?.(app);
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    broker = app.get(SseBroker);
+  } catch (err) {
+    await release(app).catch(() => undefined);
+    throw err;
+  }
   const testApp: TestApp = {
     app,
-    broker: app.get(SseBroker),
+    broker,
     baseUrl,
     url: (path) => `${baseUrl}${path}`,
     token: (claims = {}, opts = {}) =>
@@ -94,18 +124,38 @@ export async function startApp(
       clients.push(client);
       return client;
     },
-    async close() {
-      clients.forEach((c) => c.close());
-      await app.close();
-    },
+    close: () => release(app),
   };
   return testApp;
 }
 
-/** Waits until `condition` holds, checking once per event-loop turn (bounded by Jest's timeout). */
-export async function until(
+/**
+ * Makes `app.close()` idempotent: a second call (the spec closed the app
+ * itself, then the file's teardown) waits for the first instead of running
+ * Nest's shutdown again.
+ */
+export function onceClosable<T extends INestApplication>(app: T): T {
+  const close = app.close.bind(app);
+  let closing: Promise<void> | undefined;
+  app.close = () => (closing ??= close());
+  return app;
+}
+
+/**
+ * Waits until `condition` holds, checking every 5 ms; rejects with the
+ * condition's source after `timeout` ms (WAIT_TIMEOUT by default), or as soon
+ * as the test it belongs to ended.
+ */
+export function until(
   condition: () => boolean | Promise<boolean>,
+  { timeout, label }: { timeout?: number; label?: string } = {},
 ): Promise<void> {
-  while (!(await condition()))
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  return waitFor(
+    `until ${label ?? condition.toString()}`,
+    timeout,
+    async (wait) => {
+      while (!(await wait.race(condition())))
+        await wait.race(new Promise((resolve) => setTimeout(resolve, 5)));
+    },
+  );
 }

@@ -4,6 +4,7 @@ import {
   type Server,
   type Socket,
 } from 'node:net';
+import { hold, release } from './resources.js';
 
 /**
  * A TCP proxy in front of Redis, to cut or freeze the connections of one
@@ -13,6 +14,8 @@ import {
  *   unreachable) until `restore()`.
  * - `freeze()`: keeps the connections open but forwards nothing, in either
  *   direction (a connection that silently stops delivering) until `thaw()`.
+ *
+ * A started proxy is held (resources.ts) until `close()`, or the end of the file.
  */
 export class TcpProxy {
   private readonly server: Server;
@@ -31,9 +34,11 @@ export class TcpProxy {
       host: url.hostname,
       port: Number(url.port || 6379),
     });
-    await new Promise<void>((resolve) =>
-      proxy.server.listen(0, '127.0.0.1', resolve),
-    );
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once('error', reject);
+      proxy.server.listen(0, '127.0.0.1', resolve);
+    });
+    hold(proxy, `TCP proxy to ${targetUrl}`, () => proxy.shutdown());
     return proxy;
   }
 
@@ -72,8 +77,14 @@ export class TcpProxy {
       if (!socket.destroyed) socket.write(chunk);
   }
 
-  async close(): Promise<void> {
+  /** Cuts every connection and stops listening (once: later calls wait for the first). */
+  close(): Promise<void> {
+    return release(this);
+  }
+
+  private async shutdown(): Promise<void> {
     this.cut();
+    this.held = [];
     await new Promise((resolve) => this.server.close(resolve));
   }
 
