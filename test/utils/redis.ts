@@ -100,6 +100,8 @@ export class OwnRedisServer {
   static async start(): Promise<OwnRedisServer> {
     const server = new OwnRedisServer(await freePort());
     await server.launch();
+    // Stopped at the end of the file even when the spec's set-up failed.
+    hold(server, `redis-server :${server.port}`, () => server.stop());
     return server;
   }
 
@@ -109,12 +111,17 @@ export class OwnRedisServer {
 
   /** Kills the server and starts an empty one on the same port: a restart without persistence. */
   async restart(): Promise<void> {
-    await this.stop();
+    await this.kill();
     await this.launch();
   }
 
   /** Kills the server (nothing is saved); safe to call twice. */
   async stop(): Promise<void> {
+    forget(this);
+    await this.kill();
+  }
+
+  private async kill(): Promise<void> {
     const child = this.process;
     this.process = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -169,7 +176,7 @@ export class OwnRedisServer {
         }
       }
     } catch (err) {
-      await this.stop();
+      await this.kill();
       throw err;
     } finally {
       probe.disconnect();
