@@ -37,6 +37,17 @@ describe('resolveSseOptions', () => {
     });
   });
 
+  it('bounds the in-memory history to 64 MiB by default', () => {
+    expect(resolveSseOptions({ auth }).history).toEqual({
+      size: 1_000,
+      ttl: 86_400_000,
+      maxBytes: 67_108_864,
+    });
+    expect(
+      resolveSseOptions({ auth, history: { size: 10 } }).history.maxBytes,
+    ).toBe(67_108_864);
+  });
+
   it('defaults to asymmetric algorithms with a public key', () => {
     expect(resolveSseOptions({ auth: { publicKey } }).auth!.algorithms).toEqual(
       [
@@ -94,6 +105,10 @@ describe('resolveSseOptions', () => {
       `option "writer" must be 'nest' or 'direct'; got "fast".`,
     ],
     [{ adminRole: '' }, 'option "adminRole"'],
+    [
+      { history: { maxBytes: 65_536 } },
+      'option "history.maxBytes" must be an integer >= 1048576 (bytes, 1 MiB); got 65536.',
+    ],
     [{ auth: { secret: 'k', publicKey: 'p' } }, 'option "auth.secret"'],
     [{ auth: {} }, 'option "auth.secret"'],
     [

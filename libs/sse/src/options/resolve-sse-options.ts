@@ -67,6 +67,7 @@ const MODULE_RULES: Record<string, OptionRule> = {
 const HISTORY_RULES: Record<string, OptionRule> = {
   size: integer(0, 100_000),
   ttl: integer(1_000, UNBOUNDED),
+  maxBytes: integer(1_048_576, UNBOUNDED, () => '(bytes, 1 MiB)'),
 };
 
 const REDIS_RULES: Record<string, OptionRule> = {

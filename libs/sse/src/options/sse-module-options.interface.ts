@@ -112,8 +112,9 @@ export interface SseModuleOptions {
   /**
    * Messages retained for Last-Event-ID replay, per target (each user, each
    * topic, each tenant's broadcast): at most `size` messages, none older than
-   * `ttl` milliseconds. `size: 0` turns replay off.
-   * @default { size: 1_000, ttl: 86_400_000 }
+   * `ttl` milliseconds, and at most `maxBytes` for all targets together with
+   * the memory transport. `size: 0` turns replay off.
+   * @default { size: 1_000, ttl: 86_400_000, maxBytes: 67_108_864 }
    */
   history?: SseHistoryOptions;
   /**

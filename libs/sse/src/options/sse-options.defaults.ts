@@ -18,7 +18,11 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   maxConnectionsPerUser: 0,
   maxTopicsPerConnection: 32,
   maxPayloadBytes: 65_536,
-  history: Object.freeze({ size: 1_000, ttl: 86_400_000 }),
+  history: Object.freeze({
+    size: 1_000,
+    ttl: 86_400_000,
+    maxBytes: 64 * 1024 * 1024,
+  }),
   maxConnectionAge: 0,
   reconnectJitter: 5_000,
   transport: Object.freeze({ type: 'memory' as const }),

@@ -26,10 +26,10 @@ export class MemoryTransport implements SseTransport {
   private readonly history?: SseHistory;
   private listener?: SseTransportListener;
 
-  constructor(historyOptions: { size: number; ttl: number }) {
+  constructor(historyOptions: { size: number; ttl: number; maxBytes: number }) {
     this.history =
       historyOptions.size > 0
-        ? new InMemorySseHistory(historyOptions.size, historyOptions.ttl)
+        ? new InMemorySseHistory(historyOptions)
         : undefined;
   }
 
