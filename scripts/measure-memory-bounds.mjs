@@ -6,8 +6,9 @@
 //     Publishes 64 KB messages to made-up user ids (nobody connected, as
 //     through the admin route) and reports RSS and heap after GC as it goes.
 //
-//   node --expose-gc scripts/measure-memory-bounds.mjs stalled [--clients=200] [--messages=300] [--buffer-bytes=N]
-//     Opens streams that never read, broadcasts a burst of 64 KB messages and
+//   node --expose-gc scripts/measure-memory-bounds.mjs stalled [--clients=200] [--messages=300] [--buffer-bytes=N] [--unicast=1]
+//     Opens streams that never read, broadcasts a burst of 64 KB messages
+//     (with --unicast=1: sends each stream its own, `messages` rounds) and
 //     reports the kernel's TCP memory of the server's sockets and of the
 //     clients' (`ss -tm`), host TCP memory (/proc/net/sockstat) and RSS at
 //     the peak and after the stalled streams were cut.
@@ -142,6 +143,7 @@ async function stalled() {
   const clients = option('clients', 200);
   const messages = option('messages', 300);
   const bufferBytes = option('buffer-bytes', undefined);
+  const unicast = option('unicast', 0) === 1;
   const { app, broker, port } = await start(
     bufferBytes === undefined ? {} : { clientBufferBytes: bufferBytes },
   );
@@ -165,13 +167,14 @@ async function stalled() {
     );
   while ((await broker.getStats()).totalClients < clients) await sleep(10);
   console.log(
-    `stalled: ${clients} streams that never read, ${messages} broadcasts of 64 KB, ${bufferBytes === undefined ? 'default options' : `clientBufferBytes ${bufferBytes}`}`,
+    `stalled: ${clients} streams that never read, ${messages} ${unicast ? 'rounds of a 64 KB message to each' : 'broadcasts of 64 KB'}, ${bufferBytes === undefined ? 'default options' : `clientBufferBytes ${bufferBytes}`}`,
   );
-  const peak = { rss: 0, host: 0, server: 0, client: 0 };
+  const peak = { rss: 0, held: 0, host: 0, server: 0, client: 0 };
   const sample = () => {
-    const { rss } = process.memoryUsage();
+    const { rss, heapUsed, external } = usage();
     const sockets = socketMemory(port);
     peak.rss = Math.max(peak.rss, rss);
+    peak.held = Math.max(peak.held, heapUsed + external);
     peak.host = Math.max(peak.host, hostTcpMemory());
     peak.server = Math.max(peak.server, sockets.server);
     peak.client = Math.max(peak.client, sockets.client);
@@ -179,7 +182,13 @@ async function stalled() {
   };
   const started = Date.now();
   while (published < messages) {
-    await broker.broadcast('n', payload(published++));
+    if (unicast) {
+      for (let i = 0; i < clients; i++)
+        await broker.sendToUser(`stalled-${i}`, 'n', payload(published));
+      published++;
+    } else {
+      await broker.broadcast('n', payload(published++));
+    }
     await tick();
     if (published % 10 === 0) sample();
   }
@@ -191,12 +200,17 @@ async function stalled() {
   row('peak server-side socket memory', peak.server, base.server);
   row('peak client-side socket memory', peak.client, base.client);
   row('peak host TCP memory (sockstat)', peak.host, base.host);
+  row(
+    'peak heap + external after GC',
+    peak.held,
+    base.heapUsed + base.external,
+  );
   row('peak RSS', peak.rss, base.rss);
   row('server-side socket memory after', after.server, base.server);
   row('host TCP memory after', after.host, base.host);
   row('RSS after GC', after.rss, base.rss);
   console.log(
-    `burst ${burstMs} ms; closed ${JSON.stringify(Object.fromEntries(closes))}, the last after broadcast ${lastCloseAt} of ${messages}`,
+    `burst ${burstMs} ms; closed ${JSON.stringify(Object.fromEntries(closes))}, the last after round ${lastCloseAt} of ${messages}`,
   );
   sockets.forEach((s) => s.destroy());
   await app.close();

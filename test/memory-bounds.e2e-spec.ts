@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { RawStreamClient } from './utils/raw-client.js';
 import {
   startApp,
   until,
@@ -62,3 +63,54 @@ describe.each(WRITERS)('bounded history (%s writer)', (writer) => {
     after.close();
   });
 });
+
+describe.each(WRITERS)(
+  'bounded unsent bytes per stream (%s writer)',
+  (writer) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp({
+        writer,
+        maxPayloadBytes: 16_384,
+        clientBufferBytes: 65_536,
+        clientBufferSize: 256,
+      });
+    });
+    afterAll(() => t.close());
+
+    it('drops a stream that stopped reading once more than clientBufferBytes wait for it, not 256 events', async () => {
+      const reasons: string[] = [];
+      const subscription = t.broker.connections$.subscribe((e) => {
+        if (e.type === 'disconnect') reasons.push(e.reason);
+      });
+      const stalled = await RawStreamClient.open(
+        t.baseUrl,
+        '/sse/stream',
+        t.token({ sub: 'gus' }),
+        { paused: true },
+      );
+      await until(async () => await t.broker.isUserOnline('gus'));
+      const { eventsDropped: droppedBefore } = await t.broker.getStats();
+      // The kernel's socket buffers take a few MB first, however many events.
+      const pad = 'p'.repeat(8 * 1_024);
+      let published = 0;
+      while ((await t.broker.isUserOnline('gus')) && published < 10_000) {
+        await t.broker.sendToUser('gus', 'n', { i: published++, pad });
+        if (published % 10 === 0)
+          await new Promise((resolve) => setImmediate(resolve));
+      }
+      const { eventsDropped } = await t.broker.getStats();
+
+      expect(reasons).toEqual(['slow_consumer']);
+      // 64 KiB hold 7 frames of 8 KiB: the 8th that would wait is dropped.
+      expect(eventsDropped - droppedBefore).toBeLessThanOrEqual(8);
+      stalled.resume();
+      await stalled.closed;
+      expect(stalled.events().at(-1)).toMatchObject({
+        event: 'close',
+        data: '{"reason":"slow_consumer"}',
+      });
+      subscription.unsubscribe();
+    }, 60_000);
+  },
+);

@@ -37,6 +37,17 @@ describe('resolveSseOptions', () => {
     });
   });
 
+  it('bounds what may wait for one client to 1 MiB by default', () => {
+    expect(resolveSseOptions({ auth }).clientBufferBytes).toBe(1_048_576);
+    expect(
+      resolveSseOptions({
+        auth,
+        maxPayloadBytes: 4_194_304,
+        clientBufferBytes: 4_194_304,
+      }).clientBufferBytes,
+    ).toBe(4_194_304);
+  });
+
   it('bounds the in-memory history to 64 MiB by default', () => {
     expect(resolveSseOptions({ auth }).history).toEqual({
       size: 1_000,
@@ -95,6 +106,14 @@ describe('resolveSseOptions', () => {
       'option "maxTopicsPerConnection" must be an integer from 1 to 1024',
     ],
     [{ maxPayloadBytes: 0 }, 'option "maxPayloadBytes"'],
+    [
+      { clientBufferBytes: 1_000 },
+      'option "clientBufferBytes" must be an integer >= 65536 (maxPayloadBytes = 65536); got 1000.',
+    ],
+    [
+      { maxPayloadBytes: 2_097_152 },
+      'option "clientBufferBytes" must be an integer >= 2097152 (maxPayloadBytes = 2097152); got 1048576.',
+    ],
     [
       { enableTopics: 'yes' as unknown as boolean },
       'option "enableTopics" must be true or false',

@@ -52,6 +52,11 @@ const MODULE_RULES: Record<string, OptionRule> = {
   maxConnectionsPerUser: integer(0, UNBOUNDED, () => '(0 = unlimited)'),
   maxTopicsPerConnection: integer(1, 1_024),
   maxPayloadBytes: integer(1, 16 * 1024 * 1024),
+  clientBufferBytes: integer(
+    (r) => r.maxPayloadBytes as number,
+    UNBOUNDED,
+    (r) => `(maxPayloadBytes = ${r.maxPayloadBytes as number})`,
+  ),
   maxConnectionAge: integer(
     0,
     MAX_TIMER_MS,

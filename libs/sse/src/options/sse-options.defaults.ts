@@ -10,6 +10,7 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   writer: 'direct' as SseWriter,
   adminRoutes: false,
   clientBufferSize: 256,
+  clientBufferBytes: 1_048_576,
   heartbeatInterval: 30_000,
   clientTimeout: 300_000,
   retry: 3_000,
