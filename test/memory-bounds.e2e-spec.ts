@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import request from 'supertest';
 import { RawStreamClient } from './utils/raw-client.js';
 import {
@@ -64,6 +65,26 @@ describe.each(WRITERS)('bounded history (%s writer)', (writer) => {
   });
 });
 
+/** Opens a stream as `sub` that never reads, and sends it 8 KiB messages until the server drops it. */
+async function stallUntilDropped(t: TestApp, sub: string) {
+  const stalled = await RawStreamClient.open(
+    t.baseUrl,
+    '/sse/stream',
+    t.token({ sub }),
+    { paused: true },
+  );
+  await until(async () => await t.broker.isUserOnline(sub));
+  // The kernel's socket buffers take a few MB first, however many events.
+  const pad = 'p'.repeat(8 * 1_024);
+  let published = 0;
+  while ((await t.broker.isUserOnline(sub)) && published < 10_000) {
+    await t.broker.sendToUser(sub, 'n', { i: published++, pad });
+    if (published % 10 === 0)
+      await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { stalled, published };
+}
+
 describe.each(WRITERS)(
   'bounded unsent bytes per stream (%s writer)',
   (writer) => {
@@ -83,34 +104,41 @@ describe.each(WRITERS)(
       const subscription = t.broker.connections$.subscribe((e) => {
         if (e.type === 'disconnect') reasons.push(e.reason);
       });
-      const stalled = await RawStreamClient.open(
-        t.baseUrl,
-        '/sse/stream',
-        t.token({ sub: 'gus' }),
-        { paused: true },
-      );
-      await until(async () => await t.broker.isUserOnline('gus'));
       const { eventsDropped: droppedBefore } = await t.broker.getStats();
-      // The kernel's socket buffers take a few MB first, however many events.
-      const pad = 'p'.repeat(8 * 1_024);
-      let published = 0;
-      while ((await t.broker.isUserOnline('gus')) && published < 10_000) {
-        await t.broker.sendToUser('gus', 'n', { i: published++, pad });
-        if (published % 10 === 0)
-          await new Promise((resolve) => setImmediate(resolve));
-      }
+      const { stalled } = await stallUntilDropped(t, 'gus');
       const { eventsDropped } = await t.broker.getStats();
+      subscription.unsubscribe();
 
       expect(reasons).toEqual(['slow_consumer']);
       // 64 KiB hold 7 frames of 8 KiB: the 8th that would wait is dropped.
       expect(eventsDropped - droppedBefore).toBeLessThanOrEqual(8);
       stalled.resume();
-      await stalled.closed;
+      await until(() => stalled.events().some((e) => e.event === 'close'));
+      stalled.close();
       expect(stalled.events().at(-1)).toMatchObject({
         event: 'close',
         data: '{"reason":"slow_consumer"}',
       });
-      subscription.unsubscribe();
+    }, 60_000);
+
+    it('cuts a dropped stream that does not read its final frame with a reset: the kernel discards what it held for it', async () => {
+      const { stalled, published } = await stallUntilDropped(t, 'hal');
+      // The server gives it 2 s to read its `close` event, then cuts it.
+      const server = t.app.getHttpServer() as Server;
+      const open = () =>
+        new Promise<number>((resolve, reject) =>
+          server.getConnections((err, count) =>
+            err ? reject(err) : resolve(count),
+          ),
+        );
+      await until(async () => (await open()) === 0);
+
+      stalled.resume();
+      await stalled.closed;
+      // What was in its own receive buffer, not the megabytes the server's
+      // kernel had queued for it.
+      const received = stalled.events().filter((e) => e.event === 'n');
+      expect(received.length).toBeLessThan(published / 2);
     }, 60_000);
   },
 );

@@ -9,6 +9,7 @@ import {
 } from '../core/sse-frame.js';
 import type { SsePosition, SseReadOutcome } from '../core/sse-position.js';
 import type { SseCloseReason } from '../core/sse-reasons.js';
+import { resetOrDestroy } from './reset-or-destroy.util.js';
 import type { SseHeartbeatScheduler } from './sse-heartbeat.scheduler.js';
 import type { SseSink } from './sse-sink.interface.js';
 
@@ -384,9 +385,12 @@ export class SseConnection {
   }
 
   private cutUnlessFinished(): void {
-    const response = this.response;
+    const { request, response } = this;
     if (response.writableFinished) return;
-    const cut = setTimeout(() => response.destroy(), STALLED_CUT_MS);
+    const cut = setTimeout(
+      () => resetOrDestroy(request, response),
+      STALLED_CUT_MS,
+    );
     cut.unref();
     response.once('finish', () => clearTimeout(cut));
     response.once('close', () => clearTimeout(cut));
