@@ -135,10 +135,11 @@ export class InMemorySseHistory implements SseHistory {
       log = new TargetLog(targetKey, this.size, this.releasedUpTo);
       this.targets.set(targetKey, log);
       this.bytes += log.bytes;
-    } else {
+      this.link(log);
+    } else if (log !== this.newest) {
       this.unlink(log);
+      this.link(log);
     }
-    this.link(log);
     const before = log.bytes;
     log.push(envelope);
     this.bytes += log.bytes - before;
