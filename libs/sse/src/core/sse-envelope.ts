@@ -12,6 +12,7 @@ export class SseEnvelope implements SseWireEvent {
   /** `message.createdAt` in epoch milliseconds. */
   readonly createdAt: number;
   private encoded?: Buffer;
+  private bytes?: number;
 
   constructor(
     readonly message: SseMessage,
@@ -26,6 +27,16 @@ export class SseEnvelope implements SseWireEvent {
   /** Built on the first direct write, then shared by every recipient. */
   get chunk(): Buffer {
     return (this.encoded ??= httpChunk(this.frame));
+  }
+
+  /**
+   * The frame's size in UTF-8 bytes, computed on first use. Only `data` can
+   * hold non-ASCII characters (event names and ids cannot), and it is the
+   * one part measured, so the frame itself is neither scanned nor copied.
+   */
+  get byteLength(): number {
+    return (this.bytes ??=
+      this.frame.length - this.data.length + Buffer.byteLength(this.data));
   }
 
   get event(): string {

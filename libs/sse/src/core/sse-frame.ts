@@ -11,6 +11,8 @@ export interface SseWireEvent {
   readonly frame: string;
   /** `frame` as one HTTP/1.1 chunk, when it is built once for many recipients. */
   readonly chunk?: Buffer;
+  /** `frame`'s size in UTF-8 bytes, when it is computed once for many recipients. */
+  readonly byteLength?: number;
   /** True for application messages (counted as delivered), false for the stream's own events. */
   readonly isMessage: boolean;
   /** Sequence of a message's id; undefined for the stream's own events. */

@@ -37,6 +37,28 @@ describe('resolveSseOptions', () => {
     });
   });
 
+  it('bounds what may wait for one client to 1 MiB by default', () => {
+    expect(resolveSseOptions({ auth }).clientBufferBytes).toBe(1_048_576);
+    expect(
+      resolveSseOptions({
+        auth,
+        maxPayloadBytes: 4_194_304,
+        clientBufferBytes: 4_194_304,
+      }).clientBufferBytes,
+    ).toBe(4_194_304);
+  });
+
+  it('bounds the in-memory history to 64 MiB by default', () => {
+    expect(resolveSseOptions({ auth }).history).toEqual({
+      size: 1_000,
+      ttl: 86_400_000,
+      maxBytes: 67_108_864,
+    });
+    expect(
+      resolveSseOptions({ auth, history: { size: 10 } }).history.maxBytes,
+    ).toBe(67_108_864);
+  });
+
   it('defaults to asymmetric algorithms with a public key', () => {
     expect(resolveSseOptions({ auth: { publicKey } }).auth!.algorithms).toEqual(
       [
@@ -85,6 +107,14 @@ describe('resolveSseOptions', () => {
     ],
     [{ maxPayloadBytes: 0 }, 'option "maxPayloadBytes"'],
     [
+      { clientBufferBytes: 1_000 },
+      'option "clientBufferBytes" must be an integer >= 65536 (maxPayloadBytes = 65536); got 1000.',
+    ],
+    [
+      { maxPayloadBytes: 2_097_152 },
+      'option "clientBufferBytes" must be an integer >= 2097152 (maxPayloadBytes = 2097152); got 1048576.',
+    ],
+    [
       { enableTopics: 'yes' as unknown as boolean },
       'option "enableTopics" must be true or false',
     ],
@@ -94,6 +124,10 @@ describe('resolveSseOptions', () => {
       `option "writer" must be 'nest' or 'direct'; got "fast".`,
     ],
     [{ adminRole: '' }, 'option "adminRole"'],
+    [
+      { history: { maxBytes: 65_536 } },
+      'option "history.maxBytes" must be an integer >= 1048576 (bytes, 1 MiB); got 65536.',
+    ],
     [{ auth: { secret: 'k', publicKey: 'p' } }, 'option "auth.secret"'],
     [{ auth: {} }, 'option "auth.secret"'],
     [

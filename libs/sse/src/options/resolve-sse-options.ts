@@ -52,6 +52,11 @@ const MODULE_RULES: Record<string, OptionRule> = {
   maxConnectionsPerUser: integer(0, UNBOUNDED, () => '(0 = unlimited)'),
   maxTopicsPerConnection: integer(1, 1_024),
   maxPayloadBytes: integer(1, 16 * 1024 * 1024),
+  clientBufferBytes: integer(
+    (r) => r.maxPayloadBytes as number,
+    UNBOUNDED,
+    (r) => `(maxPayloadBytes = ${r.maxPayloadBytes as number})`,
+  ),
   maxConnectionAge: integer(
     0,
     MAX_TIMER_MS,
@@ -67,6 +72,7 @@ const MODULE_RULES: Record<string, OptionRule> = {
 const HISTORY_RULES: Record<string, OptionRule> = {
   size: integer(0, 100_000),
   ttl: integer(1_000, UNBOUNDED),
+  maxBytes: integer(1_048_576, UNBOUNDED, () => '(bytes, 1 MiB)'),
 };
 
 const REDIS_RULES: Record<string, OptionRule> = {

@@ -63,6 +63,16 @@ export interface SseModuleOptions {
    */
   clientBufferSize?: number;
   /**
+   * Bytes that may wait for one client, counting the frames queued for it and
+   * what its socket holds that the kernel has not taken, before it is
+   * disconnected with reason `slow_consumer`, however few the events. The
+   * kernel's own send buffer for the socket comes on top (on Linux up to the
+   * maximum of `net.ipv4.tcp_wmem`, 4 MiB by default). At least
+   * `maxPayloadBytes`.
+   * @default 1_048_576 (1 MiB)
+   */
+  clientBufferBytes?: number;
+  /**
    * Milliseconds between `heartbeat` events, which keep proxies from closing
    * an idle stream and let clients detect a dead one. At least 1 000.
    * @default 30_000
@@ -112,8 +122,9 @@ export interface SseModuleOptions {
   /**
    * Messages retained for Last-Event-ID replay, per target (each user, each
    * topic, each tenant's broadcast): at most `size` messages, none older than
-   * `ttl` milliseconds. `size: 0` turns replay off.
-   * @default { size: 1_000, ttl: 86_400_000 }
+   * `ttl` milliseconds, and at most `maxBytes` for all targets together with
+   * the memory transport. `size: 0` turns replay off.
+   * @default { size: 1_000, ttl: 86_400_000, maxBytes: 67_108_864 }
    */
   history?: SseHistoryOptions;
   /**

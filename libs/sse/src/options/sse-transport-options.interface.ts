@@ -4,6 +4,17 @@ export interface SseHistoryOptions {
   size?: number;
   /** Milliseconds a message is kept; at least 1 000. @default 86_400_000 (24 h) */
   ttl?: number;
+  /**
+   * Bytes the in-memory history (memory transport) may hold over all
+   * targets together. Each message counts twice its frame's size (the frame,
+   * and the data as published, kept for `getHistory`) plus 600 bytes, and
+   * each target 400 bytes plus its key. Beyond it, the targets least recently
+   * published to are dropped whole; a client that reconnects to one gets
+   * `reset` (`history_gap`). At least 1 MiB. The Redis transport's history
+   * lives in Redis and is bounded by `size` and `ttl` only.
+   * @default 67_108_864 (64 MiB)
+   */
+  maxBytes?: number;
 }
 
 /** The default: one process, nothing shared. @publicApi */

@@ -63,6 +63,10 @@ export class DirectSink implements SseSink {
     return (this.socket ?? this.response).writableNeedDrain;
   }
 
+  get pendingBytes(): number {
+    return (this.socket ?? this.response).writableLength;
+  }
+
   write(event: SseWireEvent): void {
     if (this.socket) this.socket.write(event.chunk ?? httpChunk(event.frame));
     else this.response.write(event.frame);

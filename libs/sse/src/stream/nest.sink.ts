@@ -21,6 +21,10 @@ export class NestSink implements SseSink {
     return this.response.writableNeedDrain;
   }
 
+  get pendingBytes(): number {
+    return this.response.writableLength;
+  }
+
   write(event: SseWireEvent): void {
     // `id` is always set: Nest numbers events without one per connection,
     // which would move the client's Last-Event-ID.

@@ -20,6 +20,8 @@ class FakeResponse extends EventEmitter {
 class FakeSink implements SseSink {
   written: SseWireEvent[] = [];
   backpressured = false;
+  /** Bytes the socket has not handed to the kernel yet. */
+  pendingBytes = 0;
   ended = false;
   private readonly drainListeners: Array<() => void> = [];
   write(event: SseWireEvent): void {
@@ -52,7 +54,7 @@ function position(seq: number): SsePosition {
   return { seq, id: `ep-${seq}` };
 }
 
-function message(seq: number): SseEnvelope {
+function message(seq: number, json = String(seq)): SseEnvelope {
   return new SseEnvelope(
     {
       id: `ep-${seq}`,
@@ -61,14 +63,19 @@ function message(seq: number): SseEnvelope {
       target: { type: 'broadcast' },
       createdAt: new Date(),
     },
-    String(seq),
+    json,
     seq,
   );
 }
 
+/** The size of message(seq, json)'s frame on the wire. */
+const wireBytes = (seq: number, json: string) =>
+  Buffer.byteLength(message(seq, json).frame);
+
 class FakeHost implements SseConnectionHost {
   settings = {
     clientBufferSize: 3,
+    clientBufferBytes: 1_000_000,
     heartbeatInterval: 1_000,
     clientTimeout: 5_000,
     retry: 2_000,
@@ -231,6 +238,81 @@ describe('SseConnection', () => {
     expect(sink.released).toBe(true);
     connection.deliver(message(5));
     expect(host.closes).toHaveLength(1);
+  });
+
+  describe('clientBufferBytes', () => {
+    const json = JSON.stringify('x'.repeat(200));
+
+    it("disconnects as slow_consumer once the queued frames and the socket's unsent bytes would exceed it, however few the events", () => {
+      const frame = wireBytes(1, json);
+      const { connection, sink, host } = opened({
+        settings: { clientBufferSize: 100, clientBufferBytes: 500 + 2 * frame },
+      });
+      sink.backpressured = true;
+      sink.pendingBytes = 500;
+      connection.deliver(message(1, json));
+      connection.deliver(message(2, json));
+      expect(host.closes).toEqual([]);
+      connection.deliver(message(3, json));
+
+      expect(host.closes).toEqual([{ reason: 'slow_consumer', dropped: 3 }]);
+      expect(sink.written.at(-1)).toMatchObject({
+        event: 'close',
+        data: '{"reason":"slow_consumer"}',
+      });
+    });
+
+    it('counts what the socket holds: a stream whose socket holds more is dropped at the next event that must wait', () => {
+      const { connection, sink, host } = opened({
+        settings: { clientBufferSize: 100, clientBufferBytes: 10_000 },
+      });
+      sink.backpressured = true;
+      sink.pendingBytes = 10_001;
+      connection.deliver(message(1));
+      expect(host.closes).toEqual([{ reason: 'slow_consumer', dropped: 1 }]);
+    });
+
+    it('counts frames in bytes on the wire, not characters', () => {
+      const accents = JSON.stringify('é'.repeat(200));
+      const { connection, sink, host } = opened({
+        settings: {
+          clientBufferSize: 100,
+          clientBufferBytes: 2 * message(1, accents).frame.length,
+        },
+      });
+      sink.backpressured = true;
+      connection.deliver(message(1, accents));
+      connection.deliver(message(2, accents));
+      expect(host.closes).toEqual([{ reason: 'slow_consumer', dropped: 2 }]);
+    });
+
+    it('frees what the socket took, so a client that reads again may fall behind again', () => {
+      const frame = wireBytes(10, json);
+      const { connection, sink, host } = opened({
+        settings: { clientBufferSize: 100, clientBufferBytes: 3 * frame },
+      });
+      for (let round = 0; round < 5; round++) {
+        sink.backpressured = true;
+        [1, 2, 3].forEach((n) =>
+          connection.deliver(message(round * 3 + n, json)),
+        );
+        sink.drain();
+      }
+      expect(host.closes).toEqual([]);
+      expect(sink.messageSeqs()).toHaveLength(15);
+    });
+
+    it('bounds what is held before the stream opens the same way', () => {
+      const frame = wireBytes(1, json);
+      const { connection, host } = setup({
+        settings: { clientBufferSize: 100, clientBufferBytes: 2 * frame },
+      });
+      connection.deliver(message(1, json));
+      connection.deliver(message(2, json));
+      expect(host.closes).toEqual([]);
+      connection.deliver(message(3, json));
+      expect(host.closes).toEqual([{ reason: 'slow_consumer', dropped: 3 }]);
+    });
   });
 
   it('cuts the socket of a dropped slow consumer that cannot take its final frame', () => {

@@ -9,6 +9,7 @@ import {
 } from '../core/sse-frame.js';
 import type { SsePosition, SseReadOutcome } from '../core/sse-position.js';
 import type { SseCloseReason } from '../core/sse-reasons.js';
+import { resetOrDestroy } from './reset-or-destroy.util.js';
 import type { SseHeartbeatScheduler } from './sse-heartbeat.scheduler.js';
 import type { SseSink } from './sse-sink.interface.js';
 
@@ -16,6 +17,7 @@ import type { SseSink } from './sse-sink.interface.js';
 export interface SseConnectionHost {
   readonly settings: {
     clientBufferSize: number;
+    clientBufferBytes: number;
     heartbeatInterval: number;
     clientTimeout: number;
     retry: number;
@@ -34,6 +36,10 @@ export interface SseConnectionHost {
   /** Sends each open stream's heartbeats. */
   readonly heartbeats: SseHeartbeatScheduler;
 }
+
+/** An event's size on the wire: computed once per message, shared by its recipients. */
+const wireBytes = (event: SseWireEvent): number =>
+  event.byteLength ?? event.frame.length;
 
 /** setTimeout's largest delay; longer expiries re-arm. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -70,8 +76,12 @@ export class SseConnection {
   private state: 'pending' | 'replaying' | 'open' | 'closed' = 'pending';
   private sink?: SseSink;
   private queue: SseWireEvent[] = [];
+  /** Wire bytes of `queue`. */
+  private queuedBytes = 0;
   /** Live messages that arrive while the replay is being read. */
   private held: SseWireEvent[] = [];
+  /** Wire bytes of `held`. */
+  private heldBytes = 0;
   private subscription?: Subscription;
   private ageTimer?: NodeJS.Timeout;
   private expiryTimer?: NodeJS.Timeout;
@@ -178,9 +188,17 @@ export class SseConnection {
   /** Queues or writes one event; a client with a full queue is disconnected. */
   deliver(event: SseWireEvent): void {
     if (this.state === 'pending' || this.state === 'replaying') {
-      if (this.held.length < this.host.settings.clientBufferSize)
+      const bytes = wireBytes(event);
+      const { clientBufferSize, clientBufferBytes } = this.host.settings;
+      if (
+        this.held.length < clientBufferSize &&
+        this.heldBytes + bytes <= clientBufferBytes
+      ) {
         this.held.push(event);
-      else this.close('slow_consumer', 1);
+        this.heldBytes += bytes;
+      } else {
+        this.close('slow_consumer', 1);
+      }
       return;
     }
     if (this.state === 'open') this.accept(event, false);
@@ -211,6 +229,7 @@ export class SseConnection {
     const dropped = droppedNow + this.queue.length + this.held.length;
     this.queue = [];
     this.held = [];
+    this.queuedBytes = this.heldBytes = 0;
     if (wasOpen && reason !== 'client_closed') {
       const { retry, reconnectJitter } = this.host.settings;
       const jittered = JITTERED.has(reason)
@@ -262,6 +281,7 @@ export class SseConnection {
       this.accepted = outcome.head;
       this.lastId = outcome.head.id;
       this.queue = [];
+      this.queuedBytes = 0;
       this.sink!.write(
         controlEvent('reset', this.lastId, {
           recovered: false,
@@ -279,6 +299,7 @@ export class SseConnection {
   private release(): void {
     const held = this.held;
     this.held = [];
+    this.heldBytes = 0;
     held.forEach((event) => this.deliver(event));
     if (this.resumeDue && this.state === 'open') {
       this.resumeDue = false;
@@ -286,19 +307,31 @@ export class SseConnection {
     }
   }
 
-  /** Writes or queues a message newer than the last accepted one. */
+  /**
+   * Writes or queues a message newer than the last accepted one. What may
+   * wait is bounded in events and in bytes, counting what the socket holds:
+   * the kernel's buffer fills before the socket refuses anything, so events
+   * only start to wait once much has gone unread.
+   */
   private accept(event: SseWireEvent, unbounded: boolean): void {
     if (event.seq !== undefined) {
       if (event.seq <= this.accepted.seq) return;
       this.accepted = { seq: event.seq, id: event.id };
     }
-    if (this.queue.length === 0 && !this.sink!.backpressured) {
+    const sink = this.sink!;
+    if (this.queue.length === 0 && !sink.backpressured) {
       this.write(event);
-    } else if (
+      return;
+    }
+    const bytes = wireBytes(event);
+    const { clientBufferSize, clientBufferBytes } = this.host.settings;
+    if (
       unbounded ||
-      this.queue.length < this.host.settings.clientBufferSize
+      (this.queue.length < clientBufferSize &&
+        this.queuedBytes + bytes + sink.pendingBytes <= clientBufferBytes)
     ) {
       this.queue.push(event);
+      this.queuedBytes += bytes;
     } else {
       this.close('slow_consumer', 1);
     }
@@ -317,7 +350,9 @@ export class SseConnection {
     this.lastProgressAt = Date.now();
     let written = 0;
     while (written < this.queue.length && !this.sink!.backpressured) {
-      this.write(this.queue[written++]);
+      const event = this.queue[written++];
+      this.queuedBytes -= wireBytes(event);
+      this.write(event);
     }
     if (written > 0) this.queue = this.queue.slice(written);
   }
@@ -350,9 +385,12 @@ export class SseConnection {
   }
 
   private cutUnlessFinished(): void {
-    const response = this.response;
+    const { request, response } = this;
     if (response.writableFinished) return;
-    const cut = setTimeout(() => response.destroy(), STALLED_CUT_MS);
+    const cut = setTimeout(
+      () => resetOrDestroy(request, response),
+      STALLED_CUT_MS,
+    );
     cut.unref();
     response.once('finish', () => clearTimeout(cut));
     response.once('close', () => clearTimeout(cut));

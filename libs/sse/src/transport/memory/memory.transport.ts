@@ -29,11 +29,11 @@ export class MemoryTransport implements SseTransport {
   private readonly idempotency: InMemoryIdempotencyKeys;
   private listener?: SseTransportListener;
 
-  constructor(historyOptions: { size: number; ttl: number }) {
+  constructor(historyOptions: { size: number; ttl: number; maxBytes: number }) {
     this.idempotency = new InMemoryIdempotencyKeys(historyOptions.ttl);
     this.history =
       historyOptions.size > 0
-        ? new InMemorySseHistory(historyOptions.size, historyOptions.ttl)
+        ? new InMemorySseHistory(historyOptions)
         : undefined;
   }
 
