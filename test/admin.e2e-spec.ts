@@ -101,6 +101,11 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
       'invalid_body',
     ],
     [
+      'a user id with a control character',
+      { target: 'user', userId: 'b\u0000c', event: 'x', data: 1 },
+      'invalid_user_id',
+    ],
+    [
       'a reserved event name',
       { target: 'broadcast', event: 'heartbeat', data: 1 },
       'reserved_event_name',

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
-import { type SseIdentity, SseModule, type SseTopicAuthorizer } from '@app/sse';
+import {
+  SseAuthenticator,
+  type SseIdentity,
+  SseModule,
+  type SseRequest,
+  type SseTopicAuthorizer,
+} from '@app/sse';
 import {
   startApp,
   TEST_SECRET,
@@ -23,6 +29,14 @@ const INVALID_TOKEN = {
   message:
     'A valid access token is required: send "Authorization: Bearer <token>" or the token cookie.',
 };
+
+/** Takes the identity as JSON from a header, as an application's authenticator might from a session. */
+@Injectable()
+class HeaderIdentity implements SseAuthenticator {
+  authenticate(request: SseRequest): SseIdentity {
+    return JSON.parse(String(request.headers['x-identity'])) as SseIdentity;
+  }
+}
 
 function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -105,6 +119,18 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
     [
       'a token without sub',
       () => get().set('Authorization', `Bearer ${valid({ sub: '' })}`),
+    ],
+    [
+      'a token whose tid contains NUL',
+      () =>
+        get().set(
+          'Authorization',
+          `Bearer ${valid({ sub: 'c', tid: 'a\u0000b' })}`,
+        ),
+    ],
+    [
+      'a token whose sub contains a control character',
+      () => get().set('Authorization', `Bearer ${valid({ sub: 'a\u001bb' })}`),
     ],
     [
       'a token whose roles are not strings',
@@ -200,6 +226,44 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
     ).toBe(2);
 
     [first, second, third].forEach((c) => c.close());
+  });
+});
+
+describe('identities from a custom authenticator', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(
+      {},
+      {},
+      SseModule.forRoot({ authenticator: HeaderIdentity }),
+    );
+  });
+  afterAll(() => t.close());
+
+  const withIdentity = (identity: object) =>
+    request(t.app.getHttpServer())
+      .get('/sse/stream')
+      .set('x-identity', JSON.stringify(identity));
+
+  it.each([
+    ['a tenant id with NUL', { userId: 'c', tenantId: 'a\u0000b', roles: [] }],
+    ['a user id with NUL', { userId: 'b\u0000c', tenantId: 'a', roles: [] }],
+    ['a user id with a line feed', { userId: 'a\nb', roles: [] }],
+  ])('answers 401 invalid_token for %s', async (_, identity) => {
+    const res = await withIdentity(identity);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(INVALID_TOKEN);
+  });
+
+  it('opens the stream for an identity without control characters', async () => {
+    const { StreamClient } = await import('./utils/sse-client.js');
+    const client = await StreamClient.open(t.url('/sse/stream'), {
+      'x-identity': JSON.stringify({ userId: 'c', tenantId: 'a', roles: [] }),
+    });
+    expect(JSON.parse((await client.waitForEvent('connected')).data)).toEqual(
+      expect.objectContaining({ userId: 'c', tenantId: 'a' }),
+    );
+    client.close();
   });
 });
 
