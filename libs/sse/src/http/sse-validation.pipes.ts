@@ -16,9 +16,11 @@ import { SseHttpException } from './sse-http.exception.js';
 import { validationException } from './validation-exception.util.js';
 
 /**
- * Validates the stream query against {@link SseStreamQueryDto} and this
- * module's `maxTopicsPerConnection`; failures are `400 invalid_topics`
- * (`400 topics_disabled` when topics are off).
+ * Validates the stream query (as `SseRawQuery` reads it) against
+ * {@link SseStreamQueryDto} and this module's `maxTopicsPerConnection`;
+ * failures are `400 invalid_topics` (`400 topics_disabled` when topics are
+ * off). Topics come as `topics=a,b` or repeated `topics=`; a `topics[…]=`
+ * parameter is refused rather than ignored or merged.
  * @internal
  */
 @Injectable()
@@ -39,8 +41,12 @@ export class SseStreamQueryPipe implements PipeTransform {
   ): Promise<SseStreamQueryDto> {
     // Most streams carry no query at all: nothing to transform or validate.
     if (isEmptyObject(value)) return new SseStreamQueryDto();
-    const query = (await this.pipe.transform(value ?? {}, {
+    assertOneTopicsForm(value as object);
+    const query = (await this.pipe.transform(value, {
       ...metadata,
+      // The raw query comes through a custom decorator, which the
+      // ValidationPipe would otherwise leave unvalidated.
+      type: 'query',
       metatype: SseStreamQueryDto,
     })) as SseStreamQueryDto;
     const count = query.topics?.length ?? 0;
@@ -83,6 +89,21 @@ export class SsePublishBodyPipe implements PipeTransform {
       ...metadata,
       metatype: SsePublishDto,
     }) as Promise<SsePublishDto>;
+  }
+}
+
+function assertOneTopicsForm(query: object): void {
+  for (const key in query) {
+    if (key.startsWith('topics[')) {
+      const message =
+        'send topics as ?topics=a,b or as repeated topics=a&topics=b; the topics[]= and topics[0]= forms are not accepted';
+      throw new SseHttpException(
+        HttpStatus.BAD_REQUEST,
+        'invalid_topics',
+        message,
+        { errors: [message] },
+      );
+    }
   }
 }
 
