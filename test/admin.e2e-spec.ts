@@ -48,6 +48,61 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
     other.close();
   });
 
+  it('delivers data exactly as sent, keys named like Object.prototype members included, at any depth', async () => {
+    const client = await t.connect({ sub: 'otto', tid: 'acme' });
+    await client.waitForEvent('connected');
+    const data =
+      '{"car":{"constructor":"Ford","model":"T"},"toString":"s",' +
+      '"__proto__":{"polluted":true},"prototype":1,' +
+      '"list":[{"hasOwnProperty":1,"valueOf":null,' +
+      '"nested":{"__proto__":[1],"constructor":{"constructor":"deep"}}}],' +
+      '"isPrototypeOf":"y","__defineGetter__":false}';
+
+    const res = await http()
+      .post('/sse/publish')
+      .set('Authorization', `Bearer ${admin}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"target":"user","userId":"otto","event":"car","data":${data}}`);
+
+    expect(res.status).toBe(202);
+    expect((await client.waitForEvent('car')).data).toBe(data);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    client.close();
+  });
+
+  it('answers 400 data_too_deep for data nested deeper than 64 levels, and delivers 64', async () => {
+    const client = await t.connect({ sub: 'pia', tid: 'acme' });
+    await client.waitForEvent('connected');
+    const arrays = (depth: number) =>
+      `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const objects = (depth: number) =>
+      `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const publish = (data: string) =>
+      http()
+        .post('/sse/publish')
+        .set('Authorization', `Bearer ${admin}`)
+        .set('Content-Type', 'application/json')
+        .send(`{"target":"user","userId":"pia","event":"deep","data":${data}}`);
+    const before = (await t.broker.getStats()).messagesPublished;
+
+    for (const data of [arrays(65), objects(65), arrays(20_000)]) {
+      const res = await publish(data);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        statusCode: 400,
+        code: 'data_too_deep',
+      });
+    }
+    expect((await t.broker.getStats()).messagesPublished).toBe(before);
+
+    expect((await publish(arrays(64))).status).toBe(202);
+    expect((await publish(objects(64))).status).toBe(202);
+    expect(
+      (await client.waitForCount('deep', 2)).map((event) => event.data),
+    ).toEqual([arrays(64), objects(64)]);
+    client.close();
+  });
+
   it('publishes to topics and broadcasts', async () => {
     const client = await t.connect({ sub: 'walt', tid: 'acme' }, 'topics=ops');
     await client.waitForEvent('connected');
@@ -98,6 +153,28 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
     [
       'an unknown field',
       { target: 'broadcast', event: 'x', data: 1, extra: true },
+      'invalid_body',
+    ],
+    [
+      'a user id with a control character',
+      { target: 'user', userId: 'b\u0000c', event: 'x', data: 1 },
+      'invalid_user_id',
+    ],
+    [
+      'a top-level __proto__ field',
+      JSON.parse(
+        '{"target":"broadcast","event":"x","data":1,"__proto__":{"y":1}}',
+      ) as object,
+      'invalid_body',
+    ],
+    [
+      'a top-level constructor field',
+      { target: 'broadcast', event: 'x', data: 1, constructor: 'y' },
+      'invalid_body',
+    ],
+    [
+      'a body that is an array',
+      [{ target: 'broadcast', event: 'x', data: 1 }],
       'invalid_body',
     ],
     [

@@ -127,6 +127,17 @@ describe('SseModule wiring', () => {
     expect(
       JSON.parse((await client.waitForEvent('connected')).data).topics,
     ).toEqual(['a', 'b']);
+    const data = '{"car":{"constructor":"Ford","__proto__":{"model":"T"}}}';
+    const delivered = await request(t.app.getHttpServer())
+      .post('/sse/publish')
+      .set(
+        'Authorization',
+        `Bearer ${t.token({ sub: 'root', roles: ['admin'] })}`,
+      )
+      .set('Content-Type', 'application/json')
+      .send(`{"target":"user","userId":"strict","event":"car","data":${data}}`);
+    expect(delivered.status).toBe(202);
+    expect((await client.waitForEvent('car')).data).toBe(data);
     client.close();
     const bad = await request(t.app.getHttpServer())
       .get('/sse/stream?topics=a,,b')

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
-import { type SseIdentity, SseModule, type SseTopicAuthorizer } from '@app/sse';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  SseAuthenticator,
+  type SseIdentity,
+  SseModule,
+  type SseRequest,
+  type SseTopicAuthorizer,
+} from '@app/sse';
+import { StreamClient } from './utils/sse-client.js';
 import {
   startApp,
   TEST_SECRET,
@@ -23,6 +31,36 @@ const INVALID_TOKEN = {
   message:
     'A valid access token is required: send "Authorization: Bearer <token>" or the token cookie.',
 };
+
+/** Takes the identity as JSON from a header, as an application's authenticator might from a session. */
+@Injectable()
+class HeaderIdentity implements SseAuthenticator {
+  authenticate(request: SseRequest): SseIdentity {
+    return JSON.parse(String(request.headers['x-identity'])) as SseIdentity;
+  }
+}
+
+/**
+ * Requests a stream and reads the refusal; a stream that opens instead is
+ * closed at once (status 200), so a wrong answer fails the test without
+ * leaving the stream open.
+ */
+async function refusal(
+  t: TestApp,
+  query: string,
+  token: string,
+): Promise<{ status: number; contentType: string | null; body: unknown }> {
+  const client = await StreamClient.open(t.url(`/sse/stream${query}`), {
+    authorization: `Bearer ${token}`,
+  });
+  const contentType = client.response.headers.get('content-type');
+  if (client.status === 200) {
+    client.close();
+    return { status: 200, contentType, body: undefined };
+  }
+  await client.ended;
+  return { status: client.status, contentType, body: JSON.parse(client.raw) };
+}
 
 function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -107,6 +145,18 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
       () => get().set('Authorization', `Bearer ${valid({ sub: '' })}`),
     ],
     [
+      'a token whose tid contains NUL',
+      () =>
+        get().set(
+          'Authorization',
+          `Bearer ${valid({ sub: 'c', tid: 'a\u0000b' })}`,
+        ),
+    ],
+    [
+      'a token whose sub contains a control character',
+      () => get().set('Authorization', `Bearer ${valid({ sub: 'a\u001bb' })}`),
+    ],
+    [
       'a token whose roles are not strings',
       () => get().set('Authorization', `Bearer ${valid({ roles: [1] })}`),
     ],
@@ -139,15 +189,26 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
     ['a topic with a newline', '?topics=a%0Ab'],
     ['a topic that is too long', `?topics=${'x'.repeat(129)}`],
     ['more than maxTopicsPerConnection topics', '?topics=public,p1,p2,p3'],
+    ['a topic with a leading space', '?topics=%20public'],
+    ['a topic with a trailing space', '?topics=public+'],
+    ['a topic after a comma and a space', '?topics=public,%20project:alice'],
+    ['a topic with a leading U+FEFF', '?topics=%EF%BB%BFpublic'],
+    ['an empty topics value', '?topics='],
+    ['an empty repeated entry', '?topics=public&topics='],
+    ['a trailing comma', '?topics=public,'],
+    ['the topics[]= form', '?topics[]=public'],
+    ['the topics[]= form, percent-encoded', '?topics%5B%5D=public'],
+    ['the topics[0]= form', '?topics[0]=public'],
+    ['the topics[]= form beside topics=', '?topics=public&topics[]=p1'],
   ])('answers 400 invalid_topics for %s', async (_, query) => {
-    const res = await get(query).set('Authorization', `Bearer ${valid()}`);
+    const res = await refusal(t, query, valid());
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       statusCode: 400,
       code: 'invalid_topics',
       errors: expect.any(Array),
     });
-    expectNoStream(res);
+    expect(res.contentType).toMatch(/^application\/json/);
   });
 
   it('answers 403 topic_forbidden when the authorizer refuses a topic', async () => {
@@ -200,6 +261,80 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
     ).toBe(2);
 
     [first, second, third].forEach((c) => c.close());
+  });
+});
+
+describe.each(['simple', 'extended'])(
+  'the topics query with the %s Express query parser',
+  (parser) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp({}, {}, undefined, (app) =>
+        (app as NestExpressApplication).set('query parser', parser),
+      );
+    });
+    afterAll(() => t.close());
+
+    it.each([
+      ['a comma-separated list', 'topics=a,b'],
+      ['a repeated parameter', 'topics=a&topics=b'],
+      ['both, with a duplicate', 'topics=a&topics=b,a'],
+    ])('accepts %s', async (_, query) => {
+      const client = await t.connect({ sub: 'quentin' }, query);
+      expect(
+        JSON.parse((await client.waitForEvent('connected')).data).topics,
+      ).toEqual(['a', 'b']);
+      client.close();
+    });
+
+    it.each([
+      ['topics[]=', '?topics[]=a&topics[]=b'],
+      ['topics[0]=', '?topics[0]=a&topics[1]=b'],
+      ['topics[x]=', '?topics[x]=a'],
+      ['topics[]= beside topics=', '?topics=a&topics[]=b'],
+    ])('answers 400 invalid_topics for the %s form', async (_, query) => {
+      const res = await refusal(t, query, t.token({ sub: 'quentin' }));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'invalid_topics' });
+    });
+  },
+);
+
+describe('identities from a custom authenticator', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(
+      {},
+      {},
+      SseModule.forRoot({ authenticator: HeaderIdentity }),
+    );
+  });
+  afterAll(() => t.close());
+
+  const withIdentity = (identity: object) =>
+    request(t.app.getHttpServer())
+      .get('/sse/stream')
+      .set('x-identity', JSON.stringify(identity));
+
+  it.each([
+    ['a tenant id with NUL', { userId: 'c', tenantId: 'a\u0000b', roles: [] }],
+    ['a user id with NUL', { userId: 'b\u0000c', tenantId: 'a', roles: [] }],
+    ['a user id with a line feed', { userId: 'a\nb', roles: [] }],
+  ])('answers 401 invalid_token for %s', async (_, identity) => {
+    const res = await withIdentity(identity);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(INVALID_TOKEN);
+  });
+
+  it('opens the stream for an identity without control characters', async () => {
+    const { StreamClient } = await import('./utils/sse-client.js');
+    const client = await StreamClient.open(t.url('/sse/stream'), {
+      'x-identity': JSON.stringify({ userId: 'c', tenantId: 'a', roles: [] }),
+    });
+    expect(JSON.parse((await client.waitForEvent('connected')).data)).toEqual(
+      expect.objectContaining({ userId: 'c', tenantId: 'a' }),
+    );
+    client.close();
   });
 });
 

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { JwtVerifyOptions } from '@nestjs/jwt';
+import { isIdentifier } from '../core/sse-validation.js';
 import type {
   SseAuthenticator,
   SseRequest,
@@ -49,14 +50,17 @@ export class JwtSseAuthenticator implements SseAuthenticator {
   }
 }
 
-/** Maps verified JWT claims to an identity; `null` when they do not describe a user. @internal */
+/**
+ * Maps verified JWT claims to an identity; `null` when they do not describe a
+ * user (an empty `sub` or `tid`, or one with control characters).
+ * @internal
+ */
 export function identityFromClaims(
   claims: Record<string, unknown>,
 ): SseIdentity | null {
   const { sub, tid, roles, exp } = claims;
-  if (typeof sub !== 'string' || sub.length === 0) return null;
-  if (tid !== undefined && (typeof tid !== 'string' || tid.length === 0))
-    return null;
+  if (!isIdentifier(sub)) return null;
+  if (tid !== undefined && !isIdentifier(tid)) return null;
   if (
     roles !== undefined &&
     !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))

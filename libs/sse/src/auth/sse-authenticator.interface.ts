@@ -12,7 +12,9 @@ export type SseRequest = IncomingMessage & {
  * `forRootAsync` factory).
  *
  * Return the identity, or return `null` / throw to refuse the request with
- * `401 invalid_token` (the client never sees your error's message).
+ * `401 invalid_token` (the client never sees your error's message). An
+ * identity whose `userId` or `tenantId` is empty or holds a control
+ * character is refused the same way.
  *
  * @example
  * ```ts

@@ -3,9 +3,12 @@
  * @publicApi
  */
 export interface SseIdentity {
-  /** The user id (the JWT `sub` claim). Non-empty. */
+  /** The user id (the JWT `sub` claim). Non-empty, without control characters. */
   userId: string;
-  /** The tenant (the JWT `tid` claim); `undefined` for users without one. */
+  /**
+   * The tenant (the JWT `tid` claim); `undefined` for users without one.
+   * Non-empty, without control characters.
+   */
   tenantId?: string;
   /** Roles (the JWT `roles` claim). */
   roles: string[];

@@ -99,6 +99,18 @@ describe('SseBroker', () => {
     expect((await b.getStats()).messagesPublished).toBe(0);
   });
 
+  it('refuses a user id with a control character, so scoped keys cannot collide', async () => {
+    const b = await broker();
+    // User "c" of tenant "a\0b" would share its key with user "b\0c" of tenant "a".
+    await expect(
+      b.sendToUser('b\u0000c', 'x', 1, { tenantId: 'a' }),
+    ).rejects.toMatchObject({ code: 'invalid_user_id' });
+    expect(() => b.userStream('b\u0000c', { tenantId: 'a' })).toThrow(
+      expect.objectContaining({ code: 'invalid_user_id' }),
+    );
+    expect((await b.getStats()).messagesPublished).toBe(0);
+  });
+
   it('refuses topics when they are disabled', async () => {
     const b = await broker({ enableTopics: false });
     await expect(b.sendToTopic('a', 'x', 1)).rejects.toMatchObject({

@@ -73,6 +73,22 @@ describe('publish validation', () => {
     );
     expect(() => assertTenantId(undefined)).not.toThrow();
   });
+
+  it.each(['b\u0000c', 'a\nb', 'a\tb', 'a\u001fb', 'a\u007fb'])(
+    'refuses user id %j, which holds a control character, with invalid_user_id',
+    (userId) => {
+      expect(() => assertUserId(userId)).toThrow(
+        expect.objectContaining({ code: 'invalid_user_id' }),
+      );
+    },
+  );
+
+  it.each(['alice', 'user@example.com', 'Zoë', 'a b', '42'])(
+    'accepts user id %j',
+    (userId) => {
+      expect(() => assertUserId(userId)).not.toThrow();
+    },
+  );
 });
 
 describe('serializeData', () => {

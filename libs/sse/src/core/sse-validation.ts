@@ -26,9 +26,13 @@ export const RESERVED_EVENT_NAMES = [
 
 const RESERVED = new Set<string>(RESERVED_EVENT_NAMES);
 
-/** @internal */
+/**
+ * User ids are any non-empty string without control characters: user and
+ * tenant ids are joined by NUL in the scoped keys, so neither may hold one.
+ * @internal
+ */
 export function assertUserId(userId: unknown): asserts userId is string {
-  if (typeof userId !== 'string' || userId.length === 0) {
+  if (!isIdentifier(userId)) {
     throw new InvalidUserIdError(SSE_MESSAGES.INVALID_USER_ID(userId));
   }
 }
@@ -38,11 +42,7 @@ export function assertTenantId(
   tenantId: unknown,
 ): asserts tenantId is string | undefined {
   if (tenantId === undefined) return;
-  if (
-    typeof tenantId !== 'string' ||
-    tenantId.length === 0 ||
-    hasControlCharacter(tenantId)
-  ) {
+  if (!isIdentifier(tenantId)) {
     throw new InvalidTenantIdError(SSE_MESSAGES.INVALID_TENANT_ID(tenantId));
   }
 }
@@ -109,6 +109,17 @@ export function serializeData(data: unknown, maxBytes: number): string {
       );
   }
   return json;
+}
+
+/**
+ * Whether a value can be a user or tenant id: a non-empty string without
+ * control characters (U+0000–U+001F, U+007F).
+ * @internal
+ */
+export function isIdentifier(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length > 0 && !hasControlCharacter(value)
+  );
 }
 
 function hasControlCharacter(value: string): boolean {

@@ -8,9 +8,9 @@ export const SSE_MESSAGES = {
   AUTH_NOT_CONFIGURED: () =>
     'no authentication configured: set "auth.secret" (HMAC) or "auth.publicKey" (RSA/ECDSA) to verify JWTs, or "authenticator" to use your own SseAuthenticator.',
   INVALID_USER_ID: (got: unknown) =>
-    `user id must be a non-empty string; got ${describe(got)}.`,
+    `user id must be a non-empty string without control characters; got ${describe(got)}.`,
   INVALID_TENANT_ID: (got: unknown) =>
-    `tenant id must be a non-empty string when given; got ${describe(got)}. Leave it undefined for users without a tenant.`,
+    `tenant id must be a non-empty string without control characters when given; got ${describe(got)}. Leave it undefined for users without a tenant.`,
   INVALID_TOPIC: (got: unknown) =>
     `topic must be 1-128 characters of letters, digits and "_ . : - /"; got ${describe(got)}.`,
   TOPICS_DISABLED: () =>

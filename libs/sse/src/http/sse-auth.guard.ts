@@ -13,6 +13,7 @@ import {
   type SseRequest,
 } from '../auth/sse-authenticator.interface.js';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
+import { isIdentifier } from '../core/sse-validation.js';
 import { SseError } from '../errors/sse.error.js';
 import { SseHttpException } from './sse-http.exception.js';
 import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
@@ -22,7 +23,8 @@ import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
  * (JWT by default) and leaves the identity on the request for `@SseUser()`.
  *
  * Every failure (missing, malformed, wrongly signed, `alg: none`, expired
- * token, or an authenticator that throws) gets the same
+ * token, an authenticator that throws, or an identity whose user or tenant
+ * id is empty or holds control characters) gets the same
  * `401 { code: 'invalid_token' }`, decided before any stream header is sent.
  * Use it on your own `@Sse()` routes too.
  * @publicApi
@@ -76,11 +78,8 @@ export class SseAuthGuard implements CanActivate {
 function isIdentity(value: unknown): value is SseIdentity {
   const identity = value as SseIdentity | null;
   return (
-    typeof identity?.userId === 'string' &&
-    identity.userId.length > 0 &&
-    (identity.tenantId === undefined ||
-      (typeof identity.tenantId === 'string' &&
-        identity.tenantId.length > 0)) &&
+    isIdentifier(identity?.userId) &&
+    (identity.tenantId === undefined || isIdentifier(identity.tenantId)) &&
     Array.isArray(identity.roles)
   );
 }

@@ -7,7 +7,6 @@ import {
   type MessageEvent,
   Param,
   Post,
-  Query,
   Req,
   Res,
   Sse,
@@ -26,6 +25,7 @@ import { SseAdminGuard } from './sse-admin.guard.js';
 import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
 import { SseErrorFilter } from './sse-error.filter.js';
+import { SseRawQuery } from './sse-raw-query.decorator.js';
 import { type SseStreamQuery, SseStreamHandler } from './sse-stream.handler.js';
 import { SseUser } from './sse-user.decorator.js';
 import {
@@ -64,7 +64,7 @@ function directStreamController(path: string): Type {
       @Req() request: IncomingMessage,
       @Res() response: ServerResponse,
       @SseUser() identity: SseIdentity,
-      @Query(SseStreamQueryPipe) query: SseStreamQuery,
+      @SseRawQuery(SseStreamQueryPipe) query: SseStreamQuery,
     ): Promise<void> {
       return this.streamDirect(request, response, identity, query);
     }
@@ -82,7 +82,7 @@ function nestStreamController(path: string): Type {
       @Req() request: IncomingMessage,
       @Res({ passthrough: true }) response: ServerResponse,
       @SseUser() identity: SseIdentity,
-      @Query(SseStreamQueryPipe) query: SseStreamQuery,
+      @SseRawQuery(SseStreamQueryPipe) query: SseStreamQuery,
     ): Promise<Observable<MessageEvent>> {
       return this.streamNest(request, response, identity, query);
     }

@@ -6,6 +6,7 @@ import {
   type PipeTransform,
   ValidationPipe,
 } from '@nestjs/common';
+import { validate } from 'class-validator';
 import {
   type ResolvedSseOptions,
   SSE_RESOLVED_OPTIONS,
@@ -16,9 +17,11 @@ import { SseHttpException } from './sse-http.exception.js';
 import { validationException } from './validation-exception.util.js';
 
 /**
- * Validates the stream query against {@link SseStreamQueryDto} and this
- * module's `maxTopicsPerConnection`; failures are `400 invalid_topics`
- * (`400 topics_disabled` when topics are off).
+ * Validates the stream query (as `SseRawQuery` reads it) against
+ * {@link SseStreamQueryDto} and this module's `maxTopicsPerConnection`;
+ * failures are `400 invalid_topics` (`400 topics_disabled` when topics are
+ * off). Topics come as `topics=a,b` or repeated `topics=`; a `topics[…]=`
+ * parameter is refused rather than ignored or merged.
  * @internal
  */
 @Injectable()
@@ -39,8 +42,12 @@ export class SseStreamQueryPipe implements PipeTransform {
   ): Promise<SseStreamQueryDto> {
     // Most streams carry no query at all: nothing to transform or validate.
     if (isEmptyObject(value)) return new SseStreamQueryDto();
-    const query = (await this.pipe.transform(value ?? {}, {
+    assertOneTopicsForm(value as object);
+    const query = (await this.pipe.transform(value, {
       ...metadata,
+      // The raw query comes through a custom decorator, which the
+      // ValidationPipe would otherwise leave unvalidated.
+      type: 'query',
       metatype: SseStreamQueryDto,
     })) as SseStreamQueryDto;
     const count = query.topics?.length ?? 0;
@@ -65,24 +72,98 @@ export class SseStreamQueryPipe implements PipeTransform {
   }
 }
 
-/** Validates the admin publish body; failures are `400 invalid_body`. @internal */
+/** Levels of objects and arrays the admin route accepts in `data`; deeper is `400 data_too_deep`. */
+const MAX_DATA_DEPTH = 64;
+
+const FIELDS: ReadonlySet<string> = new Set([
+  'target',
+  'userId',
+  'topic',
+  'event',
+  'data',
+  'idempotencyKey',
+]);
+
+/**
+ * Validates the admin publish body: `target`, `userId`, `topic`, `event` and
+ * `idempotencyKey` against {@link SsePublishDto}'s rules, any other field refused, all
+ * `400 invalid_body`. `data` is passed on exactly as the JSON parser built
+ * it: no class-transformer copy and no Nest `ValidationPipe`, which drop or
+ * delete keys named like `Object.prototype` members (`constructor`,
+ * `toString`, `__proto__`) at any depth. `JSON.parse` makes those plain own
+ * properties, and the broker only serialises them back, so a client receives
+ * what was sent. Data nested more than `MAX_DATA_DEPTH` levels
+ * is `400 data_too_deep`.
+ * @internal
+ */
 @Injectable()
 export class SsePublishBodyPipe implements PipeTransform {
-  private readonly pipe = new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    exceptionFactory: (errors) => validationException('invalid_body', errors),
-  });
+  async transform(value: unknown): Promise<SsePublishDto> {
+    const body = (value ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body)) {
+      throw invalidBody('the body must be a JSON object');
+    }
+    const { target, userId, topic, event, idempotencyKey } = body;
+    const dto = Object.assign(new SsePublishDto(), {
+      target,
+      userId,
+      topic,
+      event,
+      idempotencyKey,
+    });
+    const unknown = Object.keys(body).filter((key) => !FIELDS.has(key));
+    const errors = await validate(dto);
+    if (errors.length > 0 || unknown.length > 0) {
+      throw validationException(
+        'invalid_body',
+        errors,
+        unknown.map((key) => `property ${key.slice(0, 64)} should not exist`),
+      );
+    }
+    if (nestsDeeperThan(body.data, MAX_DATA_DEPTH)) {
+      throw new SseHttpException(
+        HttpStatus.BAD_REQUEST,
+        'data_too_deep',
+        `data must not nest objects and arrays more than ${MAX_DATA_DEPTH} levels deep.`,
+      );
+    }
+    dto.data = body.data;
+    return dto;
+  }
+}
 
-  transform(
-    value: unknown,
-    metadata: ArgumentMetadata,
-  ): Promise<SsePublishDto> {
-    return this.pipe.transform(value ?? {}, {
-      ...metadata,
-      metatype: SsePublishDto,
-    }) as Promise<SsePublishDto>;
+/**
+ * Whether a parsed JSON value nests objects and arrays more than `levels`
+ * deep. It stops one level past the bound, so its own recursion is bounded
+ * however deep the value is.
+ */
+function nestsDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  for (const item of Object.values(value)) {
+    if (nestsDeeperThan(item, levels - 1)) return true;
+  }
+  return false;
+}
+
+function invalidBody(message: string): SseHttpException {
+  return new SseHttpException(HttpStatus.BAD_REQUEST, 'invalid_body', message, {
+    errors: [message],
+  });
+}
+
+function assertOneTopicsForm(query: object): void {
+  for (const key in query) {
+    if (key.startsWith('topics[')) {
+      const message =
+        'send topics as ?topics=a,b or as repeated topics=a&topics=b; the topics[]= and topics[0]= forms are not accepted';
+      throw new SseHttpException(
+        HttpStatus.BAD_REQUEST,
+        'invalid_topics',
+        message,
+        { errors: [message] },
+      );
+    }
   }
 }
 

@@ -38,7 +38,12 @@ export class SsePublishDto {
   })
   event!: string;
 
-  /** Any JSON value; `null` for none. */
+  /**
+   * Any JSON value, `null` for none, nesting objects and arrays at most 64
+   * levels deep. The admin route takes it from the parsed body, not through
+   * class-transformer, so it is delivered exactly as sent (keys such as
+   * `constructor` or `__proto__` included).
+   */
   @Allow()
   data!: unknown;
 

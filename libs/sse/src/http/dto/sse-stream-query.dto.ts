@@ -3,7 +3,8 @@ import { IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { SSE_TOPIC_PATTERN } from '../../core/sse-validation.js';
 
 /**
- * Query of `GET /<path>/stream`: `?topics=a,b` (or repeated `topics=`) and
+ * Query of `GET /<path>/stream`: `?topics=a,b` (or repeated `topics=`; no
+ * other form, no whitespace around topics, no empty entries) and
  * `?lastEventId=` (the cursor of a first connect after loading a page; the
  * browser's own `Last-Event-ID` header wins when both are sent).
  * The limit of `maxTopicsPerConnection` is added per module by {@link SseStreamQueryPipe}.
@@ -25,12 +26,15 @@ export class SseStreamQueryDto {
   lastEventId?: string;
 }
 
+/**
+ * Splits the comma-separated values of every `topics` parameter. Entries are
+ * taken as sent: an empty one (`topics=`, `a,,b`, `a,`) or one with
+ * whitespace or U+FEFF around it fails the topic pattern instead of being
+ * dropped or trimmed.
+ */
 function splitTopics(value: unknown): unknown {
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined) return undefined;
   const parts = Array.isArray(value) ? value : [value];
   if (!parts.every((p) => typeof p === 'string')) return value;
-  return (parts as string[])
-    .join(',')
-    .split(',')
-    .map((t) => t.trim());
+  return (parts as string[]).join(',').split(',');
 }
