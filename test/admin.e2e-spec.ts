@@ -146,6 +146,37 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
     }
   });
 
+  it('answers 401 invalid_token to the token cookie alone: admin routes need the Authorization header', async () => {
+    const cookie = `sse_token=${admin}`;
+    for (const [method, path] of [
+      ['post', '/sse/publish'],
+      ['get', '/sse/stats'],
+      ['get', '/sse/online'],
+      ['delete', '/sse/clients/abc'],
+    ] as const) {
+      const res = await http()
+        [method](path)
+        .set('Cookie', cookie)
+        .send({ target: 'broadcast', event: 'forged', data: 1 });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({
+        statusCode: 401,
+        code: 'invalid_token',
+      });
+      expect(res.headers['www-authenticate']).toBe(
+        'Bearer error="invalid_token"',
+      );
+    }
+    expect(
+      (
+        await http()
+          .get('/sse/stats')
+          .set('Cookie', cookie)
+          .set('Authorization', `Bearer ${admin}`)
+      ).status,
+    ).toBe(200);
+  });
+
   it('reports stats and the online users of the caller tenant', async () => {
     const mine = await t.connect({ sub: 'yuri', tid: 'acme' });
     const theirs = await t.connect({ sub: 'zoe', tid: 'globex' });
