@@ -26,6 +26,7 @@ import { SseAdminGuard } from './sse-admin.guard.js';
 import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
 import { SseErrorFilter } from './sse-error.filter.js';
+import { SseJsonBodyGuard } from './sse-json-body.guard.js';
 import { type SseStreamQuery, SseStreamHandler } from './sse-stream.handler.js';
 import { SseUser } from './sse-user.decorator.js';
 import {
@@ -97,6 +98,7 @@ function adminController(path: string): Type {
   class SseAdminController extends SseAdminHandler {
     @Post('publish')
     @HttpCode(202)
+    @UseGuards(SseJsonBodyGuard)
     publishRoute(
       @SseUser() admin: SseIdentity,
       // Reflected as Object: an application's global pipes leave it alone.
