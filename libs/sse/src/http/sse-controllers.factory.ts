@@ -27,6 +27,7 @@ import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
 import { SseErrorFilter } from './sse-error.filter.js';
 import { SseJsonBodyGuard } from './sse-json-body.guard.js';
+import { SseOriginGuard } from './sse-origin.guard.js';
 import { type SseStreamQuery, SseStreamHandler } from './sse-stream.handler.js';
 import { SseUser } from './sse-user.decorator.js';
 import {
@@ -57,7 +58,7 @@ export function createSseControllers(routes: SseRouteOptions): Type[] {
 
 function directStreamController(path: string): Type {
   @Controller(path)
-  @UseGuards(SseAuthGuard)
+  @UseGuards(SseOriginGuard, SseAuthGuard)
   @UseFilters(SseErrorFilter)
   class SseStreamController extends SseStreamHandler {
     @Get('stream')
@@ -75,7 +76,7 @@ function directStreamController(path: string): Type {
 
 function nestStreamController(path: string): Type {
   @Controller(path)
-  @UseGuards(SseAuthGuard)
+  @UseGuards(SseOriginGuard, SseAuthGuard)
   @UseFilters(SseErrorFilter)
   class SseStreamController extends SseStreamHandler {
     @Sse('stream')

@@ -24,6 +24,7 @@ describe('resolveSseOptions', () => {
       maxConnectionsPerUser: 0,
       maxTopicsPerConnection: 32,
       maxPayloadBytes: 65_536,
+      allowedOrigins: [],
       writer: DEFAULT_SSE_OPTIONS.writer,
       adminRoutes: false,
       adminRole: 'admin',
@@ -94,6 +95,16 @@ describe('resolveSseOptions', () => {
       `option "writer" must be 'nest' or 'direct'; got "fast".`,
     ],
     [{ adminRole: '' }, 'option "adminRole"'],
+    [
+      { allowedOrigins: ['https://app.example.com/'] },
+      `option "allowedOrigins" must be a list of origins, each a scheme, host and optional port such as 'https://app.example.com' (no path, no trailing slash, lower case); got ["https://app.example.com/"].`,
+    ],
+    [{ allowedOrigins: ['*'] }, 'option "allowedOrigins"'],
+    [{ allowedOrigins: ['null'] }, 'option "allowedOrigins"'],
+    [
+      { allowedOrigins: 'https://a.example' as never },
+      'option "allowedOrigins"',
+    ],
     [{ auth: { secret: 'k', publicKey: 'p' } }, 'option "auth.secret"'],
     [{ auth: {} }, 'option "auth.secret"'],
     [

@@ -24,6 +24,7 @@ import {
   MAX_TIMER_MS,
   oneOf,
   type OptionRule,
+  origins,
   pluggable,
 } from './sse-option.rules.js';
 import type { SseTransportOptions } from './sse-transport-options.interface.js';
@@ -60,6 +61,7 @@ const MODULE_RULES: Record<string, OptionRule> = {
   ),
   reconnectJitter: integer(0, 600_000),
   adminRole: matching(/^.+$/s, 'a non-empty string'),
+  allowedOrigins: origins,
   authenticator: pluggable('authenticate', 'SseAuthenticator'),
   topicAuthorizer: pluggable('canSubscribe', 'SseTopicAuthorizer'),
 };

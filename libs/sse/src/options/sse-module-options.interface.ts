@@ -162,6 +162,17 @@ export interface SseModuleOptions {
    * @default 'admin'
    */
   adminRole?: string;
+  /**
+   * Origins (`'https://app.example.com'`: scheme, host and port, no path)
+   * whose pages may open a stream authenticated by a cookie, besides the
+   * site's own. A stream request that carries cookies and no
+   * `Authorization` header, with an `Origin` header of another origin, is
+   * refused with `403 origin_not_allowed` before any stream header. A
+   * same-origin `EventSource` sends no `Origin` (or the site's own, or
+   * `Sec-Fetch-Site: same-origin`) and is never refused.
+   * @default [] (the site's own origin only: the one the `Host` header names)
+   */
+  allowedOrigins?: string[];
 }
 
 /** What `SseModule.forRoot` takes: the options and the registration's extras. @publicApi */

@@ -28,6 +28,7 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
     allowQueryToken: false,
   }),
   adminRole: 'admin',
+  allowedOrigins: Object.freeze([]) as readonly string[],
 });
 
 /** The defaults of {@link SseRedisTransportOptions}. @publicApi */
