@@ -203,6 +203,35 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
   });
 });
 
+describe.each(WRITERS)('default limits (%s writer)', (writer) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ writer });
+  });
+  afterAll(() => t.close());
+
+  it('lets one user open 16 streams (tabs) and answers the 17th with 429', async () => {
+    const tabs = await Promise.all(
+      Array.from({ length: 16 }, () => t.connect({ sub: 'tabby' })),
+    );
+    await Promise.all(tabs.map((tab) => tab.waitForEvent('connected')));
+
+    const refused = await request(t.app.getHttpServer())
+      .get('/sse/stream')
+      .set('Authorization', `Bearer ${t.token({ sub: 'tabby' })}`);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      statusCode: 429,
+      code: 'too_many_user_connections',
+      message:
+        'At most 16 streams per user are allowed; close another tab or window first.',
+    });
+    const other = await t.connect({ sub: 'someone-else' });
+    await other.waitForEvent('connected');
+    [...tabs, other].forEach((c) => c.close());
+  });
+});
+
 describe('token sources', () => {
   let t: TestApp;
   beforeAll(async () => {

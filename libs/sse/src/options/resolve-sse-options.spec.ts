@@ -21,7 +21,7 @@ describe('resolveSseOptions', () => {
       retry: 3_000,
       enableTopics: true,
       maxConnections: 0,
-      maxConnectionsPerUser: 0,
+      maxConnectionsPerUser: 16,
       maxTopicsPerConnection: 32,
       maxPayloadBytes: 65_536,
       allowedOrigins: [],

@@ -94,8 +94,10 @@ export interface SseModuleOptions {
   maxConnections?: number;
   /**
    * Open streams allowed per user (per tenant), on every instance together
-   * with the Redis transport; further ones get `429`. 0 = unlimited.
-   * @default 0
+   * with the Redis transport; further ones get `429`. The default leaves
+   * room for a browser with several tabs and windows (one stream each) while
+   * one token cannot hold the whole instance. 0 = unlimited.
+   * @default 16
    */
   maxConnectionsPerUser?: number;
   /**

@@ -15,7 +15,7 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   retry: 3_000,
   enableTopics: true,
   maxConnections: 0,
-  maxConnectionsPerUser: 0,
+  maxConnectionsPerUser: 16,
   maxTopicsPerConnection: 32,
   maxPayloadBytes: 65_536,
   history: Object.freeze({ size: 1_000, ttl: 86_400_000 }),
