@@ -77,7 +77,7 @@ describe('resolveSseOptions', () => {
     [{ retry: -1 }, 'option "retry"'],
     [
       { maxConnections: -1 },
-      'option "maxConnections" must be an integer >= 0 (0 = unlimited); got -1.',
+      'option "maxConnections" must be an integer >= 0 (0 = bounded by the open-file limit); got -1.',
     ],
     [{ maxConnectionsPerUser: Number.NaN }, 'option "maxConnectionsPerUser"'],
     [

@@ -49,7 +49,11 @@ const MODULE_RULES: Record<string, OptionRule> = {
   ),
   retry: integer(0, MAX_TIMER_MS),
   enableTopics: boolean,
-  maxConnections: integer(0, UNBOUNDED, () => '(0 = unlimited)'),
+  maxConnections: integer(
+    0,
+    UNBOUNDED,
+    () => '(0 = bounded by the open-file limit)',
+  ),
   maxConnectionsPerUser: integer(0, UNBOUNDED, () => '(0 = unlimited)'),
   maxTopicsPerConnection: integer(1, 1_024),
   maxPayloadBytes: integer(1, 16 * 1024 * 1024),

@@ -88,7 +88,11 @@ export interface SseModuleOptions {
    */
   enableTopics?: boolean;
   /**
-   * Open streams allowed on this instance; further ones get `503`. 0 = unlimited.
+   * Open streams allowed on this instance; further ones get `503`. 0 = as
+   * many as the process's open-file limit (`ulimit -n`, read at start-up
+   * on Linux) allows, less a tenth of it (at least 256 files) kept for the
+   * application's own files and sockets; unlimited where the limit cannot
+   * be read.
    * @default 0
    */
   maxConnections?: number;
