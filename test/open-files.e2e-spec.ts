@@ -127,6 +127,7 @@ interface Answer {
       expect(refused).toHaveLength(44);
       for (const answer of refused) {
         expect(answer.status).toBe(503);
+        expect(answer.retryAfter).toBe('3');
         expect(answer.body).toMatchObject({
           statusCode: 503,
           code: 'too_many_connections',

@@ -226,6 +226,8 @@ describe.each(WRITERS)('default limits (%s writer)', (writer) => {
       message:
         'At most 16 streams per user are allowed; close another tab or window first.',
     });
+    // `retry` (3 000 ms by default), in seconds.
+    expect(refused.headers['retry-after']).toBe('3');
     const other = await t.connect({ sub: 'someone-else' });
     await other.waitForEvent('connected');
     [...tabs, other].forEach((c) => c.close());
