@@ -38,3 +38,10 @@ export const DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS = Object.freeze({
   canaryInterval: 5_000,
   presenceTtl: 30_000,
 });
+
+/** The defaults of {@link SseServerTimeouts} (`setSseServerTimeouts`). @publicApi */
+export const DEFAULT_SSE_SERVER_TIMEOUTS = Object.freeze({
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1_000,
+});
