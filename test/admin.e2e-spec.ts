@@ -191,6 +191,42 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
     expect(res.body).toMatchObject({ statusCode: 400, code });
   });
 
+  it.each([
+    ['a form-encoded body', 'application/x-www-form-urlencoded'],
+    ['a text body', 'text/plain'],
+    ['a multipart body', 'multipart/form-data; boundary=x'],
+    ['no Content-Type', undefined],
+  ])(
+    'answers 415 unsupported_media_type for %s, and publishes nothing',
+    async (_, type) => {
+      const before = (await t.broker.getStats()).messagesPublished;
+      // fetch sends a byte body without a Content-Type unless one is given.
+      const res = await fetch(t.url('/sse/publish'), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${admin}`,
+          ...(type && { 'content-type': type }),
+        },
+        body: Buffer.from('target=broadcast&event=form&data=1'),
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({
+        statusCode: 415,
+        code: 'unsupported_media_type',
+      });
+      expect((await t.broker.getStats()).messagesPublished).toBe(before);
+    },
+  );
+
+  it('accepts application/json with a charset', async () => {
+    const res = await http()
+      .post('/sse/publish')
+      .set('Authorization', `Bearer ${admin}`)
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ target: 'broadcast', event: 'j', data: 1 }));
+    expect(res.status).toBe(202);
+  });
+
   it('answers 413 payload_too_large above maxPayloadBytes, and delivers nothing', async () => {
     const before = (await t.broker.getStats()).messagesPublished;
     const res = await http()
@@ -221,6 +257,37 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
       expect(forbidden.body).toMatchObject({ code: 'forbidden' });
       expect((await http()[method](path)).status).toBe(401);
     }
+  });
+
+  it('answers 401 invalid_token to the token cookie alone: admin routes need the Authorization header', async () => {
+    const cookie = `sse_token=${admin}`;
+    for (const [method, path] of [
+      ['post', '/sse/publish'],
+      ['get', '/sse/stats'],
+      ['get', '/sse/online'],
+      ['delete', '/sse/clients/abc'],
+    ] as const) {
+      const res = await http()
+        [method](path)
+        .set('Cookie', cookie)
+        .send({ target: 'broadcast', event: 'forged', data: 1 });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({
+        statusCode: 401,
+        code: 'invalid_token',
+      });
+      expect(res.headers['www-authenticate']).toBe(
+        'Bearer error="invalid_token"',
+      );
+    }
+    expect(
+      (
+        await http()
+          .get('/sse/stats')
+          .set('Cookie', cookie)
+          .set('Authorization', `Bearer ${admin}`)
+      ).status,
+    ).toBe(200);
   });
 
   it('reports stats and the online users of the caller tenant', async () => {

@@ -134,7 +134,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
 
   describe('shutdown', () => {
     it('closes a thousand streams with close {reason: shutdown} and app.close() returns within a second', async () => {
-      const t = await startApp({ writer });
+      const t = await startApp({ writer, maxConnectionsPerUser: 0 });
       const token = t.token({ sub: 'many' });
       const clients: RawStreamClient[] = [];
       for (let batch = 0; batch < 10; batch++) {

@@ -338,6 +338,37 @@ describe('identities from a custom authenticator', () => {
   });
 });
 
+describe.each(WRITERS)('default limits (%s writer)', (writer) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ writer });
+  });
+  afterAll(() => t.close());
+
+  it('lets one user open 16 streams (tabs) and answers the 17th with 429', async () => {
+    const tabs = await Promise.all(
+      Array.from({ length: 16 }, () => t.connect({ sub: 'tabby' })),
+    );
+    await Promise.all(tabs.map((tab) => tab.waitForEvent('connected')));
+
+    const refused = await request(t.app.getHttpServer())
+      .get('/sse/stream')
+      .set('Authorization', `Bearer ${t.token({ sub: 'tabby' })}`);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      statusCode: 429,
+      code: 'too_many_user_connections',
+      message:
+        'At most 16 streams per user are allowed; close another tab or window first.',
+    });
+    // `retry` (3 000 ms by default), in seconds.
+    expect(refused.headers['retry-after']).toBe('3');
+    const other = await t.connect({ sub: 'someone-else' });
+    await other.waitForEvent('connected');
+    [...tabs, other].forEach((c) => c.close());
+  });
+});
+
 describe('token sources', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -408,5 +439,96 @@ describe('public-key JWTs', () => {
       JSON.parse((await client.waitForEvent('connected')).data).userId,
     ).toBe('uma');
     client.close();
+  });
+});
+
+describe.each(WRITERS)('cross-site stream requests (%s writer)', (writer) => {
+  const APP = 'https://app.example.com';
+  let t: TestApp;
+  let listed: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ writer });
+    listed = await startApp({ writer, allowedOrigins: [APP] });
+  });
+  afterAll(async () => {
+    await t.close();
+    await listed.close();
+  });
+
+  /** A stream request with the token cookie (as a browser's EventSource sends it) and `headers`. */
+  async function open(app: TestApp, headers: Record<string, string>) {
+    const { StreamClient } = await import('./utils/sse-client.js');
+    return StreamClient.open(app.url('/sse/stream'), {
+      cookie: `sse_token=${app.token({ sub: 'cleo' })}`,
+      ...headers,
+    });
+  }
+
+  async function expectOpen(
+    app: TestApp,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    const client = await open(app, headers);
+    expect(client.status).toBe(200);
+    expect(
+      JSON.parse((await client.waitForEvent('connected')).data).userId,
+    ).toBe('cleo');
+    client.close();
+  }
+
+  async function expectRefused(
+    app: TestApp,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    const client = await open(app, headers);
+    await client.ended;
+    expect(client.status).toBe(403);
+    expect(client.response.headers.get('content-type')).toMatch(
+      /^application\/json/,
+    );
+    expect(JSON.parse(client.raw)).toEqual({
+      statusCode: 403,
+      code: 'origin_not_allowed',
+      message: expect.any(String),
+    });
+    expect(client.events).toEqual([]);
+  }
+
+  it('refuses a cookie-authenticated stream from a foreign origin with 403 origin_not_allowed, before any stream header', async () => {
+    await expectRefused(t, {
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
+    // Another port of the same host is another origin.
+    await expectRefused(t, { origin: 'http://127.0.0.1:1' });
+    await expectRefused(t, { origin: 'null' });
+  });
+
+  it('opens a same-origin stream: without Origin, or with the origin of the Host it was sent to', async () => {
+    await expectOpen(t, {});
+    await expectOpen(t, { origin: t.baseUrl });
+    await expectOpen(t, {
+      origin: 'https://public.example',
+      'sec-fetch-site': 'same-origin',
+    });
+  });
+
+  it('does not check streams authenticated with the Authorization header (a page cannot make a browser send it cross-site)', async () => {
+    const client = await t.connect({ sub: 'cleo' }, '', {
+      origin: 'https://evil.example',
+    });
+    expect(client.status).toBe(200);
+    await client.waitForEvent('connected');
+    client.close();
+  });
+
+  it('opens streams from the origins of allowedOrigins, and only from those', async () => {
+    await expectOpen(listed, { origin: APP, 'sec-fetch-site': 'same-site' });
+    await expectOpen(listed, { origin: listed.baseUrl });
+    await expectRefused(listed, {
+      origin: 'https://evil.app.example.com',
+      'sec-fetch-site': 'same-site',
+    });
+    await expectRefused(listed, { origin: 'http://app.example.com' });
   });
 });

@@ -94,3 +94,7 @@ export { UserConnectionLimitError } from './errors/user-connection-limit.error.j
 export { TopicForbiddenError } from './errors/topic-forbidden.error.js';
 export { QueryTokenNotAllowedError } from './errors/query-token-not-allowed.error.js';
 export { InvalidIdempotencyKeyError } from './errors/invalid-idempotency-key.error.js';
+
+export { setSseServerTimeouts } from './http/sse-server-timeouts.util.js';
+export type { SseServerTimeouts } from './options/sse-server-timeouts.interface.js';
+export { DEFAULT_SSE_SERVER_TIMEOUTS } from './options/sse-options.defaults.js';

@@ -40,6 +40,7 @@ import {
   SSE_TRANSPORT,
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
+import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
 import { SubjectRegistry } from './subject-registry.js';
 
 /** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
@@ -68,6 +69,8 @@ export class SseConnectionHub
   private eventsDelivered = 0;
   private eventsDropped = 0;
   private connectionsRejected = 0;
+  /** `maxConnections`, or what the open-file limit leaves for streams when it is 0; 0 = no bound. */
+  private readonly maxConnections: number;
 
   readonly settings: SseConnectionHost['settings'];
   readonly heartbeats: SseHeartbeatScheduler;
@@ -80,6 +83,7 @@ export class SseConnectionHub
     @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
   ) {
     this.settings = options;
+    this.maxConnections = this.connectionBound(openFileLimit());
     this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
     // A key's first listener subscribes this instance to the target's
     // messages on the transport; its last one unsubscribes it.
@@ -122,7 +126,8 @@ export class SseConnectionHub
     response: ServerResponse,
     cursor?: string,
   ): Promise<SseConnection> {
-    const { maxConnections, maxConnectionsPerUser } = this.options;
+    const { maxConnections } = this;
+    const { maxConnectionsPerUser } = this.options;
     const { cluster } = this.transport;
     const userKey = scopedKey(identity.tenantId, identity.userId);
     if (!this.running)
@@ -305,6 +310,28 @@ export class SseConnectionHub
     this.targets.completeAll();
     this.events.complete();
     await this.transport.close();
+  }
+
+  /**
+   * Every stream holds a socket: past the open-file limit the process can
+   * neither accept nor open anything, so with `maxConnections: 0` streams
+   * are refused (503) before that, leaving room for the application.
+   */
+  private connectionBound(openFiles: number | undefined): number {
+    const { maxConnections } = this.options;
+    const capacity = streamCapacity(openFiles);
+    if (maxConnections === 0) {
+      if (capacity > 0)
+        this.logger.log(
+          `maxConnections: at most ${capacity} streams on this instance (open-file limit ${openFiles}, ${openFiles! - capacity} kept for the application); set maxConnections to choose`,
+        );
+      return capacity;
+    }
+    if (capacity > 0 && maxConnections > capacity)
+      this.logger.warn(
+        `maxConnections (${maxConnections}) is above the ${capacity} streams that the open-file limit (${openFiles}) allows with ${openFiles! - capacity} files kept for the application: beyond that, the process may fail to accept connections or open files (EMFILE). Raise the limit (ulimit -n) or lower maxConnections.`,
+      );
+    return maxConnections;
   }
 
   /** Adds the connection to its targets; the returned Subscription takes it out. */

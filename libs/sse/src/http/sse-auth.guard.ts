@@ -60,19 +60,28 @@ export class SseAuthGuard implements CanActivate {
       );
       identity = null;
     }
-    if (!isIdentity(identity)) {
-      http
-        .getResponse<ServerResponse>()
-        .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw new SseHttpException(
-        HttpStatus.UNAUTHORIZED,
-        'invalid_token',
-        'A valid access token is required: send "Authorization: Bearer <token>" or the token cookie.',
-      );
-    }
+    if (!isIdentity(identity))
+      throw invalidToken(http.getResponse<ServerResponse>());
     request[SSE_IDENTITY_KEY] = identity;
     return true;
   }
+}
+
+/**
+ * The one refusal of an unauthenticated request: `401 invalid_token` with
+ * `WWW-Authenticate`, whatever the reason (the reason is never sent).
+ * @internal
+ */
+export function invalidToken(
+  response: ServerResponse,
+  message = 'A valid access token is required: send "Authorization: Bearer <token>" or the token cookie.',
+): SseHttpException {
+  response.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+  return new SseHttpException(
+    HttpStatus.UNAUTHORIZED,
+    'invalid_token',
+    message,
+  );
 }
 
 function isIdentity(value: unknown): value is SseIdentity {

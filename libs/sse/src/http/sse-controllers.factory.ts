@@ -26,6 +26,8 @@ import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
 import { SseErrorFilter } from './sse-error.filter.js';
 import { SseRawQuery } from './sse-raw-query.decorator.js';
+import { SseJsonBodyGuard } from './sse-json-body.guard.js';
+import { SseOriginGuard } from './sse-origin.guard.js';
 import { type SseStreamQuery, SseStreamHandler } from './sse-stream.handler.js';
 import { SseUser } from './sse-user.decorator.js';
 import {
@@ -56,7 +58,7 @@ export function createSseControllers(routes: SseRouteOptions): Type[] {
 
 function directStreamController(path: string): Type {
   @Controller(path)
-  @UseGuards(SseAuthGuard)
+  @UseGuards(SseOriginGuard, SseAuthGuard)
   @UseFilters(SseErrorFilter)
   class SseStreamController extends SseStreamHandler {
     @Get('stream')
@@ -74,7 +76,7 @@ function directStreamController(path: string): Type {
 
 function nestStreamController(path: string): Type {
   @Controller(path)
-  @UseGuards(SseAuthGuard)
+  @UseGuards(SseOriginGuard, SseAuthGuard)
   @UseFilters(SseErrorFilter)
   class SseStreamController extends SseStreamHandler {
     @Sse('stream')
@@ -97,6 +99,7 @@ function adminController(path: string): Type {
   class SseAdminController extends SseAdminHandler {
     @Post('publish')
     @HttpCode(202)
+    @UseGuards(SseJsonBodyGuard)
     publishRoute(
       @SseUser() admin: SseIdentity,
       // Reflected as Object: an application's global pipes leave it alone.

@@ -21,9 +21,10 @@ describe('resolveSseOptions', () => {
       retry: 3_000,
       enableTopics: true,
       maxConnections: 0,
-      maxConnectionsPerUser: 0,
+      maxConnectionsPerUser: 16,
       maxTopicsPerConnection: 32,
       maxPayloadBytes: 65_536,
+      allowedOrigins: [],
       writer: DEFAULT_SSE_OPTIONS.writer,
       adminRoutes: false,
       adminRole: 'admin',
@@ -98,7 +99,7 @@ describe('resolveSseOptions', () => {
     [{ retry: -1 }, 'option "retry"'],
     [
       { maxConnections: -1 },
-      'option "maxConnections" must be an integer >= 0 (0 = unlimited); got -1.',
+      'option "maxConnections" must be an integer >= 0 (0 = bounded by the open-file limit); got -1.',
     ],
     [{ maxConnectionsPerUser: Number.NaN }, 'option "maxConnectionsPerUser"'],
     [
@@ -127,6 +128,16 @@ describe('resolveSseOptions', () => {
     [
       { history: { maxBytes: 65_536 } },
       'option "history.maxBytes" must be an integer >= 1048576 (bytes, 1 MiB); got 65536.',
+    ],
+    [
+      { allowedOrigins: ['https://app.example.com/'] },
+      `option "allowedOrigins" must be a list of origins, each a scheme, host and optional port such as 'https://app.example.com' (no path, no trailing slash, lower case); got ["https://app.example.com/"].`,
+    ],
+    [{ allowedOrigins: ['*'] }, 'option "allowedOrigins"'],
+    [{ allowedOrigins: ['null'] }, 'option "allowedOrigins"'],
+    [
+      { allowedOrigins: 'https://a.example' as never },
+      'option "allowedOrigins"',
     ],
     [{ auth: { secret: 'k', publicKey: 'p' } }, 'option "auth.secret"'],
     [{ auth: {} }, 'option "auth.secret"'],

@@ -24,6 +24,7 @@ import {
   MAX_TIMER_MS,
   oneOf,
   type OptionRule,
+  origins,
   pluggable,
 } from './sse-option.rules.js';
 import type { SseTransportOptions } from './sse-transport-options.interface.js';
@@ -48,7 +49,11 @@ const MODULE_RULES: Record<string, OptionRule> = {
   ),
   retry: integer(0, MAX_TIMER_MS),
   enableTopics: boolean,
-  maxConnections: integer(0, UNBOUNDED, () => '(0 = unlimited)'),
+  maxConnections: integer(
+    0,
+    UNBOUNDED,
+    () => '(0 = bounded by the open-file limit)',
+  ),
   maxConnectionsPerUser: integer(0, UNBOUNDED, () => '(0 = unlimited)'),
   maxTopicsPerConnection: integer(1, 1_024),
   maxPayloadBytes: integer(1, 16 * 1024 * 1024),
@@ -65,6 +70,7 @@ const MODULE_RULES: Record<string, OptionRule> = {
   ),
   reconnectJitter: integer(0, 600_000),
   adminRole: matching(/^.+$/s, 'a non-empty string'),
+  allowedOrigins: origins,
   authenticator: pluggable('authenticate', 'SseAuthenticator'),
   topicAuthorizer: pluggable('canSubscribe', 'SseTopicAuthorizer'),
 };

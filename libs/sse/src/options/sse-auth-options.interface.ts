@@ -43,7 +43,8 @@ export interface SseAuthOptions {
   clockTolerance?: number;
   /**
    * Cookie that may carry the token, for browsers whose `EventSource` cannot
-   * set headers.
+   * set headers. It opens the stream only: the admin routes require the
+   * `Authorization` header, and pages of other origins need `allowedOrigins`.
    * @default 'sse_token'
    */
   cookieName?: string;

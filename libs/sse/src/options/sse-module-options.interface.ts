@@ -98,14 +98,20 @@ export interface SseModuleOptions {
    */
   enableTopics?: boolean;
   /**
-   * Open streams allowed on this instance; further ones get `503`. 0 = unlimited.
+   * Open streams allowed on this instance; further ones get `503`. 0 = as
+   * many as the process's open-file limit (`ulimit -n`, read at start-up
+   * on Linux) allows, less a tenth of it (at least 256 files) kept for the
+   * application's own files and sockets; unlimited where the limit cannot
+   * be read.
    * @default 0
    */
   maxConnections?: number;
   /**
    * Open streams allowed per user (per tenant), on every instance together
-   * with the Redis transport; further ones get `429`. 0 = unlimited.
-   * @default 0
+   * with the Redis transport; further ones get `429`. The default leaves
+   * room for a browser with several tabs and windows (one stream each) while
+   * one token cannot hold the whole instance. 0 = unlimited.
+   * @default 16
    */
   maxConnectionsPerUser?: number;
   /**
@@ -173,6 +179,17 @@ export interface SseModuleOptions {
    * @default 'admin'
    */
   adminRole?: string;
+  /**
+   * Origins (`'https://app.example.com'`: scheme, host and port, no path)
+   * whose pages may open a stream authenticated by a cookie, besides the
+   * site's own. A stream request that carries cookies and no
+   * `Authorization` header, with an `Origin` header of another origin, is
+   * refused with `403 origin_not_allowed` before any stream header. A
+   * same-origin `EventSource` sends no `Origin` (or the site's own, or
+   * `Sec-Fetch-Site: same-origin`) and is never refused.
+   * @default [] (the site's own origin only: the one the `Host` header names)
+   */
+  allowedOrigins?: string[];
 }
 
 /** What `SseModule.forRoot` takes: the options and the registration's extras. @publicApi */

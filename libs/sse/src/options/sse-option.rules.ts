@@ -95,6 +95,27 @@ export function pluggable(method: string, contract: string): OptionRule {
 }
 
 /**
+ * A list of serialised web origins (`https://host[:port]`, as browsers send
+ * them in `Origin`), copied. @internal
+ */
+export const origins: OptionRule = {
+  range: () =>
+    "a list of origins, each a scheme, host and optional port such as 'https://app.example.com' (no path, no trailing slash, lower case)",
+  ok: (value) => Array.isArray(value) && value.every(isOrigin),
+  map: (value) => [...(value as string[])],
+};
+
+function isOrigin(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Resolves one section of the options: each rule's option, in table order,
  * from `given` or else `defaults`, checked and normalised. Throws
  * {@link InvalidSseOptionsError} naming the first option out of range

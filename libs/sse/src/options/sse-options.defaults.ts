@@ -16,7 +16,7 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   retry: 3_000,
   enableTopics: true,
   maxConnections: 0,
-  maxConnectionsPerUser: 0,
+  maxConnectionsPerUser: 16,
   maxTopicsPerConnection: 32,
   maxPayloadBytes: 65_536,
   history: Object.freeze({
@@ -33,6 +33,7 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
     allowQueryToken: false,
   }),
   adminRole: 'admin',
+  allowedOrigins: Object.freeze([]) as readonly string[],
 });
 
 /** The defaults of {@link SseRedisTransportOptions}. @publicApi */
@@ -41,4 +42,11 @@ export const DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS = Object.freeze({
   commandTimeout: 2_000,
   canaryInterval: 5_000,
   presenceTtl: 30_000,
+});
+
+/** The defaults of {@link SseServerTimeouts} (`setSseServerTimeouts`). @publicApi */
+export const DEFAULT_SSE_SERVER_TIMEOUTS = Object.freeze({
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1_000,
 });
