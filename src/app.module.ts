@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -23,6 +24,7 @@ import { WebModule } from './web/web.module.js';
         topicAuthorizer: ApprovalTopicsAuthorizer,
       }),
     }),
+    SecurityModule,
     LiveModule,
     UsersModule,
     AuthModule,

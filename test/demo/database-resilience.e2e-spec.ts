@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { TcpProxy } from '../utils/tcp-proxy.js';
-import { createSchema, type DemoApp, startDemo } from './demo-app.js';
+import { createSchema, startDemo } from './demo-app.js';
 
 const POSTGRES_URL =
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
