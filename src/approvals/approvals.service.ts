@@ -121,7 +121,7 @@ export class ApprovalsService {
             : step === current.approverIds.length
               ? 'approved'
               : 'pending';
-        const updated = await this.approvals.decide(tx, id, {
+        const updated = await this.approvals.decide(tx, id, tenantId, {
           status,
           step,
           actorId: actor.userId,
@@ -187,7 +187,7 @@ export class ApprovalsService {
     const approval = (await this.approvals.find(id, user.tenantId!))!;
     return {
       ...publicShape(approval),
-      actions: await this.approvals.actions(id),
+      actions: await this.approvals.actions(id, user.tenantId!),
     };
   }
 

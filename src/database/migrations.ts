@@ -54,4 +54,13 @@ export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
         created_at  timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  {
+    // Every notification query names the tenant (a user id is unique only
+    // within its tenant as far as the API is concerned), so index by it.
+    id: '004_tenant_indexes',
+    sql: `
+      DROP INDEX notifications_recipient;
+      CREATE INDEX notifications_recipient ON notifications (tenant_id, recipient_id, id DESC);
+      CREATE INDEX approvals_requester ON approvals (tenant_id, requester_id, id DESC);`,
+  },
 ];
