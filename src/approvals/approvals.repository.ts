@@ -38,14 +38,17 @@ const toApproval = (row: Row): StoredApproval => ({
 export class ApprovalsRepository {
   constructor(private readonly db: Database) {}
 
-  async create(a: {
-    tenantId: string;
-    requesterId: string;
-    title: string;
-    description?: string;
-    approverIds: string[];
-  }): Promise<StoredApproval> {
-    const [row] = await this.db.query<Row>(
+  async create(
+    a: {
+      tenantId: string;
+      requesterId: string;
+      title: string;
+      description?: string;
+      approverIds: string[];
+    },
+    on: Queryable = this.db,
+  ): Promise<StoredApproval> {
+    const [row] = await on.query<Row>(
       `INSERT INTO approvals (tenant_id, requester_id, title, description, status, step, approver_ids)
        VALUES ($1, $2, $3, $4, 'pending', 0, $5) RETURNING *`,
       [
