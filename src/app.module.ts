@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SseModule } from '@app/sse';
-import { AnnouncementsController } from './announcements/announcements.controller.js';
+import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { ApprovalTopicsAuthorizer } from './approvals/approval-topics.authorizer.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -30,8 +30,9 @@ import { WebModule } from './web/web.module.js';
     AuthModule,
     NotificationsModule,
     ApprovalsModule,
+    AnnouncementsModule,
     WebModule,
   ],
-  controllers: [AnnouncementsController, HealthController],
+  controllers: [HealthController],
 })
 export class AppModule {}
