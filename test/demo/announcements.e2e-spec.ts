@@ -1,4 +1,5 @@
 import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
+import { START_TIMEOUT_MS } from './start-timeout.js';
 
 interface Announcement {
   id: string;
@@ -15,8 +16,8 @@ describe.each(DATABASES)('demo announcements (%s)', (kind) => {
     demo = await startDemo(kind);
     for (const user of ['alice', 'admin', 'dave'])
       tokens[user] = await demo.login(user);
-  });
-  afterAll(() => demo.close());
+  }, START_TIMEOUT_MS);
+  afterAll(() => demo?.close());
 
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   const announce = (title: string) =>

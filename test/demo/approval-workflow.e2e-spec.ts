@@ -2,6 +2,7 @@ import type { Approval } from '../../src/approvals/approval.js';
 import { Database } from '../../src/database/database.js';
 import type { Notification } from '../../src/notifications/notification.js';
 import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
+import { START_TIMEOUT_MS } from './start-timeout.js';
 
 describe.each(DATABASES)('demo approval workflow (%s)', (kind) => {
   let demo: DemoApp;
@@ -10,8 +11,8 @@ describe.each(DATABASES)('demo approval workflow (%s)', (kind) => {
     demo = await startDemo(kind);
     for (const user of ['alice', 'bob', 'carol'])
       tokens[user] = await demo.login(user);
-  });
-  afterAll(() => demo.close());
+  }, START_TIMEOUT_MS);
+  afterAll(() => demo?.close());
 
   const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
   const notifications = async (user: string) =>

@@ -1,6 +1,7 @@
 import type { Approval } from '../../src/approvals/approval.js';
 import type { Notification } from '../../src/notifications/notification.js';
 import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
+import { START_TIMEOUT_MS } from './start-timeout.js';
 
 const TRUSTED = 'https://app.example.com';
 const FOREIGN = 'https://evil.example';
@@ -14,8 +15,8 @@ describe.each(DATABASES)('demo refuses cross-site requests (%s)', (kind) => {
     own = new URL(demo.url('/')).origin;
     for (const user of ['alice', 'bob', 'admin'])
       tokens[user] = await demo.login(user);
-  });
-  afterAll(() => demo.close());
+  }, START_TIMEOUT_MS);
+  afterAll(() => demo?.close());
 
   // The browser sends the cookie by itself; an attacker's page relies on that.
   const cookie = (user: string) => ({ Cookie: `sse_token=${tokens[user]}` });

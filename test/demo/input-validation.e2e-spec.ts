@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Approval } from '../../src/approvals/approval.js';
 import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
+import { START_TIMEOUT_MS } from './start-timeout.js';
 
 const NUL = '\u0000';
 
@@ -13,8 +14,8 @@ describe.each(DATABASES)(
       demo = await startDemo(kind);
       for (const user of ['alice', 'bob', 'admin'])
         tokens[user] = await demo.login(user);
-    });
-    afterAll(() => demo.close());
+    }, START_TIMEOUT_MS);
+    afterAll(() => demo?.close());
 
     const as = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
 

@@ -1,4 +1,5 @@
 import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
+import { START_TIMEOUT_MS } from './start-timeout.js';
 
 const WINDOW_MS = 60_000;
 
@@ -10,8 +11,8 @@ describe.each(DATABASES)('demo limits failed logins (%s)', (kind) => {
       LOGIN_MAX_FAILURES_PER_ADDRESS: '7',
       LOGIN_FAILURE_WINDOW_MS: String(WINDOW_MS),
     });
-  });
-  afterAll(() => demo.close());
+  }, START_TIMEOUT_MS);
+  afterAll(() => demo?.close());
 
   const login = (username: string, password: string) =>
     demo.http().post('/auth/login').send({ username, password });

@@ -3,6 +3,7 @@ import type { Approval } from '../../src/approvals/approval.js';
 import { DEV_JWT_SECRET } from '../../src/config/jwt-secret.js';
 import type { Notification } from '../../src/notifications/notification.js';
 import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
+import { START_TIMEOUT_MS } from './start-timeout.js';
 
 /** A token the demo accepts for any user id and tenant (the demo's development secret). */
 const mint = (sub: string, tid?: string): string =>
@@ -21,8 +22,8 @@ describe.each(DATABASES)('demo keeps tenants apart (%s)', (kind) => {
     demo = await startDemo(kind);
     alice = await demo.login('alice');
     bob = await demo.login('bob');
-  });
-  afterAll(() => demo.close());
+  }, START_TIMEOUT_MS);
+  afterAll(() => demo?.close());
 
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
