@@ -3,7 +3,7 @@
 // (events missed beyond the server's history) the page reloads from the API.
 
 const $ = (selector) => document.querySelector(selector);
-const state = { me: null, source: null, notifications: new Map(), approvals: new Map() };
+const state = { me: null, source: null, notifications: new Map(), approvals: new Map(), announcements: new Map() };
 
 async function api(path, options = {}) {
   const response = await fetch(path, {
@@ -52,6 +52,7 @@ function setUnread(count) {
 }
 
 function renderApprovals() {
+  if (!state.me) return; // a request's answer that arrived after logout
   const inbox = $('#inbox');
   const requests = $('#requests');
   inbox.replaceChildren();
@@ -89,20 +90,36 @@ function upsertApproval(approval) {
   renderApprovals();
 }
 
+function renderAnnouncements() {
+  const sorted = [...state.announcements.values()].sort((a, b) => Number(b.id) - Number(a.id));
+  $('#announcements').replaceChildren(...sorted.map((a) => text('li', `${a.title}: ${a.body} (${a.by})`)));
+}
+
+function upsertAnnouncement(announcement) {
+  state.announcements.set(announcement.id, announcement);
+  renderAnnouncements();
+}
+
 // --- loading from the API (on connect and on reset) ---------------------------
 
 async function reload() {
-  const [notifications, unread, mine, inbox] = await Promise.all([
+  const me = state.me;
+  const [notifications, unread, mine, inbox, announcements] = await Promise.all([
     api('/notifications?limit=50'),
     api('/notifications/unread-count'),
     api('/approvals?role=requester'),
     api('/approvals?role=approver&status=pending'),
+    api('/announcements?limit=20'),
   ]);
+  // Logged out (or in as someone else) while loading: these are not theirs.
+  if (state.me !== me) return;
   state.notifications = new Map(notifications.map((n) => [n.id, n]));
   state.approvals = new Map([...mine, ...inbox].map((a) => [a.id, a]));
+  state.announcements = new Map(announcements.map((a) => [a.id, a]));
   setUnread(unread.unreadCount);
   renderNotifications();
   renderApprovals();
+  renderAnnouncements();
 }
 
 // --- the live stream ----------------------------------------------------------
@@ -142,7 +159,7 @@ function connect() {
   });
   on('approval:requested', upsertApproval);
   on('approval:status_changed', upsertApproval);
-  on('announcement', (a) => $('#announcements').prepend(text('li', `${a.title}: ${a.body} (${a.by})`)));
+  on('announcement', upsertAnnouncement);
   on('close', ({ reason }) => {
     if (reason === 'token_expired') logout();
   });
@@ -176,8 +193,22 @@ function showLogin() {
   setConnection('offline');
 }
 
-async function logout() {
+// Nothing of the previous user may remain for the next one at this screen.
+function clearUser() {
   state.source?.close();
+  state.source = null;
+  state.me = null;
+  state.notifications = new Map();
+  state.approvals = new Map();
+  state.announcements = new Map();
+  for (const list of ['#notifications', '#inbox', '#requests', '#announcements']) $(list).replaceChildren();
+  setUnread(0);
+  for (const form of ['#login-form', '#request-form']) $(form).reset();
+  for (const error of ['#login-error', '#request-error']) $(error).textContent = '';
+}
+
+async function logout() {
+  clearUser();
   await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
   showLogin();
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SseModule } from '@app/sse';
-import { AnnouncementsController } from './announcements/announcements.controller.js';
+import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { ApprovalTopicsAuthorizer } from './approvals/approval-topics.authorizer.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LiveModule } from './live/live.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -25,13 +26,15 @@ import { WebModule } from './web/web.module.js';
         topicAuthorizer,
       }),
     }),
+    SecurityModule,
     LiveModule,
     UsersModule,
     AuthModule,
     NotificationsModule,
     ApprovalsModule,
+    AnnouncementsModule,
     WebModule,
   ],
-  controllers: [AnnouncementsController, HealthController],
+  controllers: [HealthController],
 })
 export class AppModule {}

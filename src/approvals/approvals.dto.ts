@@ -8,16 +8,19 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { NoNulCharacter } from '../common/no-nul-character.decorator.js';
 import type { ApprovalStatus } from './approval.js';
 
 export class CreateApprovalDto {
   @IsString()
+  @NoNulCharacter()
   @MinLength(1)
   @MaxLength(200)
   title!: string;
 
   @IsOptional()
   @IsString()
+  @NoNulCharacter()
   @MaxLength(4_000)
   description?: string;
 
@@ -25,12 +28,14 @@ export class CreateApprovalDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
   @IsString({ each: true })
+  @NoNulCharacter({ each: true })
   approverIds!: string[];
 }
 
 export class DecisionDto {
   @IsOptional()
   @IsString()
+  @NoNulCharacter()
   @MaxLength(2_000)
   comment?: string;
 }

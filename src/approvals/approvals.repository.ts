@@ -38,14 +38,17 @@ const toApproval = (row: Row): StoredApproval => ({
 export class ApprovalsRepository {
   constructor(private readonly db: Database) {}
 
-  async create(a: {
-    tenantId: string;
-    requesterId: string;
-    title: string;
-    description?: string;
-    approverIds: string[];
-  }): Promise<StoredApproval> {
-    const [row] = await this.db.query<Row>(
+  async create(
+    a: {
+      tenantId: string;
+      requesterId: string;
+      title: string;
+      description?: string;
+      approverIds: string[];
+    },
+    on: Queryable = this.db,
+  ): Promise<StoredApproval> {
+    const [row] = await on.query<Row>(
       `INSERT INTO approvals (tenant_id, requester_id, title, description, status, step, approver_ids)
        VALUES ($1, $2, $3, $4, 'pending', 0, $5) RETURNING *`,
       [
@@ -74,15 +77,17 @@ export class ApprovalsRepository {
     return row && toApproval(row);
   }
 
-  async actions(id: string): Promise<ApprovalAction[]> {
+  /** The decisions on an approval of the tenant, oldest first. */
+  async actions(id: string, tenantId: string): Promise<ApprovalAction[]> {
     const rows = await this.db.query<{
       actor_id: string;
       action: 'approve' | 'reject';
       comment: string | null;
       created_at: Date;
     }>(
-      'SELECT * FROM approval_actions WHERE approval_id = $1::bigint ORDER BY id',
-      [id],
+      `SELECT a.* FROM approval_actions a JOIN approvals p ON p.id = a.approval_id
+       WHERE a.approval_id = $1::bigint AND p.tenant_id = $2 ORDER BY a.id`,
+      [id, tenantId],
     );
     return rows.map((r) => ({
       actorId: r.actor_id,
@@ -95,6 +100,7 @@ export class ApprovalsRepository {
   async decide(
     tx: Queryable,
     id: string,
+    tenantId: string,
     change: {
       status: ApprovalStatus;
       step: number;
@@ -104,8 +110,9 @@ export class ApprovalsRepository {
     },
   ): Promise<StoredApproval> {
     const [row] = await tx.query<Row>(
-      'UPDATE approvals SET status = $2, step = $3, updated_at = now() WHERE id = $1::bigint RETURNING *',
-      [id, change.status, change.step],
+      `UPDATE approvals SET status = $3, step = $4, updated_at = now()
+       WHERE id = $1::bigint AND tenant_id = $2 RETURNING *`,
+      [id, tenantId, change.status, change.step],
     );
     await tx.query(
       'INSERT INTO approval_actions (approval_id, actor_id, action, comment) VALUES ($1::bigint, $2, $3, $4)',

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { SseHttpException, type SseIdentity } from '@app/sse';
 import { Database } from '../database/database.js';
 import { LiveEvents } from '../live/live-events.service.js';
+import type { NewNotification } from '../notifications/notifications.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { Approval } from './approval.js';
@@ -24,16 +25,25 @@ const notFound = () =>
     'approval_not_found',
     'No such approval.',
   );
+const selfApproval = () =>
+  new SseHttpException(
+    HttpStatus.BAD_REQUEST,
+    'self_approval',
+    'You cannot approve your own request: choose someone else as approver.',
+  );
 const publicShape = ({
   tenantId: _tenant,
   ...approval
 }: StoredApproval): Approval => approval;
 
 /**
- * The multi-step approval workflow. Every change is committed first (with
- * the requester's notification, in the same transaction), then published:
- * `approval:requested` to the approver whose turn it is, and
- * `approval:status_changed` to the requester and on topic `approval:<id>`.
+ * The multi-step approval workflow. Every change is committed first, with
+ * its notifications in the same transaction (the requester's on each
+ * decision; the approver's when the request reaches them), then published:
+ * `approval:requested` and a `notification` to the approver whose turn it is,
+ * `approval:status_changed` and a `notification` to the requester, and
+ * `approval:status_changed` on topic `approval:<id>`. A requester is never
+ * one of their own approvers (400 `self_approval`).
  */
 @Injectable()
 export class ApprovalsService {
@@ -50,6 +60,7 @@ export class ApprovalsService {
     dto: CreateApprovalDto,
   ): Promise<Approval> {
     const tenantId = requester.tenantId!;
+    if (dto.approverIds.includes(requester.userId)) throw selfApproval();
     for (const approverId of dto.approverIds) {
       if (!(await this.users.findInTenant(approverId, tenantId))) {
         throw new SseHttpException(
@@ -66,19 +77,32 @@ export class ApprovalsService {
         'Each approver may appear once.',
       );
     }
-    const approval = await this.approvals.create({
-      tenantId,
-      requesterId: requester.userId,
-      title: dto.title,
-      description: dto.description,
-      approverIds: dto.approverIds,
-    });
+    const { approval, pushNotification } = await this.db.transaction(
+      async (tx) => {
+        const created = await this.approvals.create(
+          {
+            tenantId,
+            requesterId: requester.userId,
+            title: dto.title,
+            description: dto.description,
+            approverIds: dto.approverIds,
+          },
+          tx,
+        );
+        const push = await this.notifications.store(
+          approverNotice(created, requester.userId),
+          tx,
+        );
+        return { approval: created, pushNotification: push };
+      },
+    );
     await this.live.toUser(
       approval.currentApproverId!,
       tenantId,
       'approval:requested',
       publicShape(approval),
     );
+    await pushNotification();
     return publicShape(approval);
   }
 
@@ -89,7 +113,7 @@ export class ApprovalsService {
     dto: DecisionDto,
   ): Promise<Approval> {
     const tenantId = actor.tenantId!;
-    const { approval, pushNotification } = await this.db.transaction(
+    const { approval, pushNotifications } = await this.db.transaction(
       async (tx) => {
         const current = await this.approvals.find(id, tenantId, tx, true);
         if (
@@ -114,6 +138,10 @@ export class ApprovalsService {
             'It is not your turn to decide on this approval.',
           );
         }
+        // Requests made before the requester was refused as an approver can
+        // still name them; they may withdraw (reject) but not approve.
+        if (action === 'approve' && current.requesterId === actor.userId)
+          throw selfApproval();
         const step = action === 'approve' ? current.step + 1 : current.step;
         const status =
           action === 'reject'
@@ -121,25 +149,34 @@ export class ApprovalsService {
             : step === current.approverIds.length
               ? 'approved'
               : 'pending';
-        const updated = await this.approvals.decide(tx, id, {
+        const updated = await this.approvals.decide(tx, id, tenantId, {
           status,
           step,
           actorId: actor.userId,
           action,
           comment: dto.comment,
         });
-        const push = await this.notifications.store(
-          {
-            tenantId,
-            recipientId: updated.requesterId,
-            senderId: actor.userId,
-            title: `"${updated.title}" ${describe(updated, actor.userId, action)}`,
-            body: dto.comment ?? '',
-            priority: status === 'rejected' ? 'high' : 'normal',
-          },
-          tx,
-        );
-        return { approval: updated, pushNotification: push };
+        const pushes = [
+          await this.notifications.store(
+            {
+              tenantId,
+              recipientId: updated.requesterId,
+              senderId: actor.userId,
+              title: `"${updated.title}" ${describe(updated, actor.userId, action)}`,
+              body: dto.comment ?? '',
+              priority: status === 'rejected' ? 'high' : 'normal',
+            },
+            tx,
+          ),
+        ];
+        if (updated.currentApproverId)
+          pushes.push(
+            await this.notifications.store(
+              approverNotice(updated, actor.userId),
+              tx,
+            ),
+          );
+        return { approval: updated, pushNotifications: pushes };
       },
     );
     // Committed: now tell everyone concerned.
@@ -164,7 +201,7 @@ export class ApprovalsService {
         shape,
       );
     }
-    await pushNotification();
+    for (const push of pushNotifications) await push();
     return shape;
   }
 
@@ -187,7 +224,7 @@ export class ApprovalsService {
     const approval = (await this.approvals.find(id, user.tenantId!))!;
     return {
       ...publicShape(approval),
-      actions: await this.approvals.actions(id),
+      actions: await this.approvals.actions(id, user.tenantId!),
     };
   }
 
@@ -198,6 +235,24 @@ export class ApprovalsService {
     )
       throw notFound();
   }
+}
+
+/** The notification that asks the current approver to decide. */
+function approverNotice(
+  approval: StoredApproval,
+  senderId: string,
+): NewNotification {
+  const previous = approval.approverIds.slice(0, approval.step);
+  return {
+    tenantId: approval.tenantId,
+    recipientId: approval.currentApproverId!,
+    senderId,
+    title: `"${approval.title}" waits for your approval`,
+    body: previous.length
+      ? `Requested by ${approval.requesterId}; approved by ${previous.join(', ')}.`
+      : `Requested by ${approval.requesterId}.`,
+    priority: 'normal',
+  };
 }
 
 function describe(

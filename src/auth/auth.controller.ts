@@ -5,21 +5,19 @@ import {
   HttpCode,
   HttpStatus,
   Post,
+  Req,
   Res,
+  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { Response } from 'express';
-import {
-  SseAuthGuard,
-  SseHttpException,
-  type SseIdentity,
-  SseUser,
-} from '@app/sse';
+import type { Request, Response } from 'express';
+import { SseAuthGuard, type SseIdentity, SseUser } from '@app/sse';
 import { jwtSecret } from '../config/jwt-secret.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { AuthService } from './auth.service.js';
 import { LoginDto } from './login.dto.js';
-import { verifyPassword } from './password.js';
+import { RetryAfterFilter } from './retry-after.filter.js';
 
 /** The cookie the browser's EventSource sends by itself (the library's default `auth.cookieName`). */
 export const TOKEN_COOKIE = 'sse_token';
@@ -29,23 +27,30 @@ const TOKEN_TTL_SECONDS = 8 * 3600;
 export class AuthController {
   private readonly jwt = new JwtService();
 
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly auth: AuthService,
+  ) {}
 
-  /** Demo login: returns the token and sets it as an HttpOnly, SameSite=Strict cookie. */
+  /**
+   * Demo login: returns the token and sets it as an HttpOnly, SameSite=Strict
+   * cookie. 401 `invalid_credentials`; 429 `too_many_attempts` with
+   * `Retry-After` after too many failures for the username or the address.
+   */
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @UseFilters(RetryAfterFilter)
   async login(
     @Body() body: LoginDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ access_token: string }> {
-    const user = await this.users.findWithPassword(body.username);
-    if (!user || !(await verifyPassword(body.password, user.passwordHash))) {
-      throw new SseHttpException(
-        HttpStatus.UNAUTHORIZED,
-        'invalid_credentials',
-        'Unknown user or wrong password.',
-      );
-    }
+    // The socket's address unless Express is told to trust a proxy.
+    const user = await this.auth.authenticate(
+      body.username,
+      body.password,
+      req.ip ?? 'unknown',
+    );
     const token = this.jwt.sign(
       { sub: user.id, tid: user.tenantId, roles: user.roles },
       { secret: jwtSecret(), expiresIn: TOKEN_TTL_SECONDS },

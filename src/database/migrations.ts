@@ -54,4 +54,26 @@ export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
         created_at  timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  {
+    // Every notification query names the tenant (a user id is unique only
+    // within its tenant as far as the API is concerned), so index by it.
+    id: '004_tenant_indexes',
+    sql: `
+      DROP INDEX notifications_recipient;
+      CREATE INDEX notifications_recipient ON notifications (tenant_id, recipient_id, id DESC);
+      CREATE INDEX approvals_requester ON approvals (tenant_id, requester_id, id DESC);`,
+  },
+  {
+    id: '005_announcements',
+    sql: `
+      CREATE TABLE announcements (
+        id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id  text NOT NULL,
+        author_id  text NOT NULL REFERENCES users(id),
+        title      text NOT NULL,
+        body       text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX announcements_tenant ON announcements (tenant_id, id DESC);`,
+  },
 ];

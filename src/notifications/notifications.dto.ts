@@ -11,21 +11,25 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { NoNulCharacter } from '../common/no-nul-character.decorator.js';
 import { RECORD_ID_PATTERN } from '../common/record-id.js';
 import type { Priority } from './notification.js';
 
 export class CreateNotificationDto {
   @IsString()
+  @NoNulCharacter()
   @MinLength(1)
   @MaxLength(64)
   recipientId!: string;
 
   @IsString()
+  @NoNulCharacter()
   @MinLength(1)
   @MaxLength(200)
   title!: string;
 
   @IsString()
+  @NoNulCharacter()
   @MaxLength(2_000)
   body!: string;
 

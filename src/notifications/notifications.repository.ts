@@ -34,6 +34,15 @@ export interface NewNotification {
   priority: Priority;
 }
 
+/**
+ * Whose notifications: a user id names a person only within its tenant (the
+ * same id in another tenant is someone else), so every query takes both.
+ */
+export interface Recipient {
+  tenantId: string;
+  userId: string;
+}
+
 @Injectable()
 export class NotificationsRepository {
   constructor(private readonly db: Database) {}
@@ -52,22 +61,28 @@ export class NotificationsRepository {
 
   /** The recipient's notifications, newest first, before `cursor` (an id) when given. */
   async list(
-    recipientId: string,
+    recipient: Recipient,
     opts: { unread: boolean; limit: number; cursor?: string },
   ): Promise<Notification[]> {
     const rows = await this.db.query<Row>(
       `SELECT * FROM notifications
-       WHERE recipient_id = $1 AND ($2::boolean = false OR read_at IS NULL) AND ($3::bigint IS NULL OR id < $3::bigint)
-       ORDER BY id DESC LIMIT $4`,
-      [recipientId, opts.unread, opts.cursor ?? null, opts.limit],
+       WHERE tenant_id = $1 AND recipient_id = $2 AND ($3::boolean = false OR read_at IS NULL) AND ($4::bigint IS NULL OR id < $4::bigint)
+       ORDER BY id DESC LIMIT $5`,
+      [
+        recipient.tenantId,
+        recipient.userId,
+        opts.unread,
+        opts.cursor ?? null,
+        opts.limit,
+      ],
     );
     return rows.map(toNotification);
   }
 
-  async unreadCount(recipientId: string): Promise<number> {
+  async unreadCount(recipient: Recipient): Promise<number> {
     const [row] = await this.db.query<{ count: string | number }>(
-      'SELECT count(*) AS count FROM notifications WHERE recipient_id = $1 AND read_at IS NULL',
-      [recipientId],
+      'SELECT count(*) AS count FROM notifications WHERE tenant_id = $1 AND recipient_id = $2 AND read_at IS NULL',
+      [recipient.tenantId, recipient.userId],
     );
     return Number(row.count);
   }
@@ -75,22 +90,22 @@ export class NotificationsRepository {
   /** Marks one of the recipient's notifications read; undefined when it is not theirs. */
   async markRead(
     id: string,
-    recipientId: string,
+    recipient: Recipient,
   ): Promise<Notification | undefined> {
     if (!isRecordId(id)) return undefined;
     const [row] = await this.db.query<Row>(
       `UPDATE notifications SET read_at = COALESCE(read_at, now())
-       WHERE id = $1::bigint AND recipient_id = $2 RETURNING *`,
-      [id, recipientId],
+       WHERE id = $1::bigint AND tenant_id = $2 AND recipient_id = $3 RETURNING *`,
+      [id, recipient.tenantId, recipient.userId],
     );
     return row && toNotification(row);
   }
 
   /** Marks all of the recipient's notifications read; returns the ids changed. */
-  async markAllRead(recipientId: string): Promise<string[]> {
+  async markAllRead(recipient: Recipient): Promise<string[]> {
     const rows = await this.db.query<{ id: string | number }>(
-      'UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING id',
-      [recipientId],
+      'UPDATE notifications SET read_at = now() WHERE tenant_id = $1 AND recipient_id = $2 AND read_at IS NULL RETURNING id',
+      [recipient.tenantId, recipient.userId],
     );
     return rows.map((r) => String(r.id));
   }

@@ -6,6 +6,7 @@ import { UsersRepository } from '../users/users.repository.js';
 import type { Notification } from './notification.js';
 import {
   type NewNotification,
+  type Recipient,
   NotificationsRepository,
 } from './notifications.repository.js';
 import type {
@@ -19,6 +20,15 @@ const notFound = () =>
     'notification_not_found',
     'No such notification.',
   );
+
+/**
+ * The caller as a recipient. The library accepts tokens without a tenant; the
+ * demo never issues one, and such a caller matches no stored record.
+ */
+const recipient = (user: SseIdentity): Recipient => ({
+  tenantId: user.tenantId ?? '',
+  userId: user.userId,
+});
 
 @Injectable()
 export class NotificationsService {
@@ -65,7 +75,7 @@ export class NotificationsService {
     user: SseIdentity,
     query: ListNotificationsQuery,
   ): Promise<Notification[]> {
-    return this.notifications.list(user.userId, {
+    return this.notifications.list(recipient(user), {
       unread: query.unread ?? false,
       limit: query.limit ?? 20,
       cursor: query.cursor,
@@ -73,11 +83,11 @@ export class NotificationsService {
   }
 
   unreadCount(user: SseIdentity): Promise<number> {
-    return this.notifications.unreadCount(user.userId);
+    return this.notifications.unreadCount(recipient(user));
   }
 
   async markRead(user: SseIdentity, id: string): Promise<Notification> {
-    const notification = await this.notifications.markRead(id, user.userId);
+    const notification = await this.notifications.markRead(id, recipient(user));
     if (!notification) throw notFound();
     await this.readChanged(user, [notification.id]);
     return notification;
@@ -86,7 +96,7 @@ export class NotificationsService {
   async markAllRead(
     user: SseIdentity,
   ): Promise<{ ids: string[]; unreadCount: number }> {
-    const ids = await this.notifications.markAllRead(user.userId);
+    const ids = await this.notifications.markAllRead(recipient(user));
     const unreadCount = await this.readChanged(user, ids);
     return { ids, unreadCount };
   }
@@ -104,7 +114,7 @@ export class NotificationsService {
 
   /** Tells every device of the user what was read and the new unread count. */
   private async readChanged(user: SseIdentity, ids: string[]): Promise<number> {
-    const unreadCount = await this.notifications.unreadCount(user.userId);
+    const unreadCount = await this.notifications.unreadCount(recipient(user));
     await this.live.toUser(user.userId, user.tenantId!, 'notification:read', {
       ids,
       unreadCount,

@@ -115,6 +115,83 @@ describeWithBrowser('demo page in headless Chromium', () => {
     await expectText(alice, '#unread', '0');
   }, 60_000);
 
+  it('shows only the login form before login, and leaves nothing of the previous user after logout', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 720 },
+    });
+    const page = await context.newPage();
+    await page.goto(demo.url('/'));
+    await page.waitForSelector('#login-form');
+    expect(await page.isVisible('#login-view')).toBe(true);
+    expect(await page.isVisible('#app-view')).toBe(false);
+    expect(await page.isVisible('#logout')).toBe(false);
+
+    await page.fill('#login-form [name=username]', 'alice');
+    await page.fill('#login-form [name=password]', 'password');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#connection[data-state=live]');
+    expect(await page.isVisible('#login-view')).toBe(false);
+
+    const token = await demo.login('bob');
+    const admin = await demo.login('admin');
+    await demo
+      .http()
+      .post('/notifications')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ recipientId: 'alice', title: 'For alice only', body: '' });
+    await demo
+      .http()
+      .post('/approvals')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ title: 'Asked of alice', approverIds: ['alice'] });
+    await demo
+      .http()
+      .post('/announcements')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ title: 'Seen by alice', body: '' });
+    await page.fill('#request-form [name=title]', 'Alice asks');
+    await page.fill('#request-form [name=approvers]', 'carol');
+    await page.click('#request-form button[type=submit]');
+    for (const selector of [
+      '#notifications li:has-text("For alice only")',
+      '#inbox li:has-text("Asked of alice")',
+      '#requests li:has-text("Alice asks")',
+      '#announcements li:has-text("Seen by alice")',
+    ])
+      await page.waitForSelector(selector);
+
+    await page.click('#logout');
+    await page.waitForSelector('#login-view', { state: 'visible' });
+    expect(await page.isVisible('#app-view')).toBe(false);
+    for (const list of [
+      '#notifications',
+      '#inbox',
+      '#requests',
+      '#announcements',
+    ])
+      expect(await page.locator(`${list} li`).count()).toBe(0);
+    await expectText(page, '#unread', '0');
+    await expectText(page, '#whoami', '');
+    expect(await page.inputValue('#login-form [name=password]')).toBe('');
+    expect(await page.locator('#request-form [name=title]').inputValue()).toBe(
+      '',
+    );
+    const text = await page.locator('body').innerText();
+    for (const leftover of ['For alice only', 'Asked of alice', 'Alice asks'])
+      expect(text).not.toContain(leftover);
+
+    // The next user of this screen sees their own page, with the stored announcement.
+    await page.fill('#login-form [name=username]', 'carol');
+    await page.fill('#login-form [name=password]', 'password');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#connection[data-state=live]');
+    await page.waitForSelector('#inbox li:has-text("Alice asks")');
+    await page.waitForSelector('#announcements li:has-text("Seen by alice")');
+    expect(await page.locator('#notifications li').allInnerTexts()).toEqual([
+      expect.stringContaining('"Alice asks" waits for your approval'),
+    ]);
+  }, 60_000);
+
   it('shows a login error for a wrong password', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(demo.url('/'));
