@@ -4,9 +4,10 @@ import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
 import { type SseIdentity, SseModule, type SseTopicAuthorizer } from '@app/sse';
 import {
+  ADAPTERS,
+  RUNS,
   startApp,
   TEST_SECRET,
-  WRITERS,
   type TestApp,
 } from './utils/sse-test-app.js';
 
@@ -28,12 +29,13 @@ function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
+describe.each(RUNS)('stream rejections (%s writer, %s)', (writer, adapter) => {
   let t: TestApp;
 
   beforeAll(async () => {
     t = await startApp({
       writer,
+      adapter,
       maxConnections: 3,
       maxConnectionsPerUser: 2,
       maxTopicsPerConnection: 3,
@@ -203,10 +205,11 @@ describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
   });
 });
 
-describe('token sources', () => {
+describe.each(ADAPTERS)('token sources (%s)', (adapter) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startApp({
+      adapter,
       auth: {
         secret: TEST_SECRET,
         cookieName: 'session_sse',
@@ -239,7 +242,7 @@ describe('token sources', () => {
   });
 });
 
-describe('public-key JWTs', () => {
+describe.each(ADAPTERS)('public-key JWTs (%s)', (adapter) => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -247,7 +250,11 @@ describe('public-key JWTs', () => {
   });
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp({}, {}, SseModule.forRoot({ auth: { publicKey } }));
+    t = await startApp(
+      { adapter },
+      {},
+      SseModule.forRoot({ auth: { publicKey } }),
+    );
   });
   afterAll(() => t.close());
 

@@ -4,6 +4,7 @@ import type {
   ModuleMetadata,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
   SseBroker,
@@ -15,6 +16,19 @@ import { StreamClient } from './sse-client.js';
 
 export const TEST_SECRET = 'e2e-test-secret';
 export const WRITERS: SseWriter[] = ['direct', 'nest'];
+/** The HTTP platforms the library runs on; every library spec runs on both. */
+export type TestAdapter = 'express' | 'fastify';
+export const ADAPTERS: TestAdapter[] = ['express', 'fastify'];
+/** Every writer on every adapter, as `describe.each` rows: `[writer, adapter]`. */
+export const RUNS: Array<[SseWriter, TestAdapter]> = ADAPTERS.flatMap(
+  (adapter) =>
+    WRITERS.map((writer): [SseWriter, TestAdapter] => [writer, adapter]),
+);
+
+/** The module's options, plus the HTTP platform to run on (Express by default). */
+export interface TestAppOptions extends SseRootOptions {
+  adapter?: TestAdapter;
+}
 
 export interface TestClaims {
   sub?: unknown;
@@ -47,9 +61,12 @@ export interface TestApp {
 
 const jwt = new JwtService();
 
-/** Starts a real listening app with `SseModule.forRoot(options)` on 127.0.0.1. */
+/**
+ * Starts a real listening app with `SseModule.forRoot(options)` on 127.0.0.1,
+ * on Express or, with `adapter: 'fastify'`, on Fastify.
+ */
 export async function startApp(
-  options: SseRootOptions = {},
+  { adapter = 'express', ...options }: TestAppOptions = {},
   metadata: ModuleMetadata = {},
   module?: DynamicModule,
   setup?: (app: INestApplication) => void,
@@ -62,7 +79,15 @@ export async function startApp(
       ...(metadata.imports ?? []),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app =
+    adapter === 'fastify'
+      ? moduleRef.createNestApplication(
+          // Node's default (Express's), instead of Fastify's 72 s: a
+          // connection whose stream the server ended then idles as long.
+          new FastifyAdapter({ keepAliveTimeout: 5_000 }),
+          { logger: ['error'] },
+        )
+      : moduleRef.createNestApplication({ logger: ['error'] });
   setup?.(app);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');

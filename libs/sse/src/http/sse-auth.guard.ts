@@ -7,13 +7,15 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
-import {
-  SseAuthenticator,
-  type SseRequest,
-} from '../auth/sse-authenticator.interface.js';
+import { SseAuthenticator } from '../auth/sse-authenticator.interface.js';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { SseError } from '../errors/sse.error.js';
+import {
+  rawRequest,
+  rawResponse,
+  type SseAdapterRequest,
+  type SseAdapterResponse,
+} from './raw-http.util.js';
 import { SseHttpException } from './sse-http.exception.js';
 import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
 
@@ -38,11 +40,11 @@ export class SseAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<
-      SseRequest & { [SSE_IDENTITY_KEY]?: SseIdentity }
+      SseAdapterRequest & { [SSE_IDENTITY_KEY]?: SseIdentity }
     >();
     let identity: SseIdentity | null;
     try {
-      identity = await this.authenticator.authenticate(request);
+      identity = await this.authenticator.authenticate(rawRequest(request));
     } catch (err) {
       // A refusal with its own meaning (`query_token_not_allowed`, or an
       // HTTP error of the application's authenticator) is not a bad token.
@@ -59,9 +61,10 @@ export class SseAuthGuard implements CanActivate {
       identity = null;
     }
     if (!isIdentity(identity)) {
-      http
-        .getResponse<ServerResponse>()
-        .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      rawResponse(http.getResponse<SseAdapterResponse>()).setHeader(
+        'WWW-Authenticate',
+        'Bearer error="invalid_token"',
+      );
       throw new SseHttpException(
         HttpStatus.UNAUTHORIZED,
         'invalid_token',
