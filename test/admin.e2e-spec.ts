@@ -1,12 +1,22 @@
 import request from 'supertest';
-import { startApp, WRITERS, type TestApp } from './utils/sse-test-app.js';
+import {
+  ADAPTERS,
+  RUNS,
+  startApp,
+  type TestApp,
+} from './utils/sse-test-app.js';
 
-describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
+describe.each(RUNS)('admin routes (%s writer, %s)', (writer, adapter) => {
   let t: TestApp;
   let admin: string;
 
   beforeAll(async () => {
-    t = await startApp({ writer, adminRoutes: true, maxPayloadBytes: 1_024 });
+    t = await startApp({
+      writer,
+      adapter,
+      adminRoutes: true,
+      maxPayloadBytes: 1_024,
+    });
     admin = t.token({ sub: 'root', tid: 'acme', roles: ['admin'] });
   });
   afterAll(() => t?.close());
@@ -398,9 +408,9 @@ describe.each(WRITERS)('admin routes (%s writer)', (writer) => {
   );
 });
 
-describe('admin routes are opt-in', () => {
+describe.each(ADAPTERS)('admin routes are opt-in (%s)', (adapter) => {
   it('are not mounted by default', async () => {
-    const t = await startApp();
+    const t = await startApp({ adapter });
     const admin = t.token({ roles: ['admin'] });
     const res = await request(t.app.getHttpServer())
       .get('/sse/stats')

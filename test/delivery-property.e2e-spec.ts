@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import type { SseRootOptions, SseWriter } from '@app/sse';
+import type { SseWriter } from '@app/sse';
 import {
   deleteKeys,
   describeWithRedis,
@@ -8,10 +8,12 @@ import {
   testPrefix,
 } from './utils/redis.js';
 import {
+  ADAPTERS,
+  RUNS,
   startApp,
   until,
-  WRITERS,
   type TestApp,
+  type TestAppOptions,
 } from './utils/sse-test-app.js';
 
 /**
@@ -153,14 +155,14 @@ function check(client: Client, log: Published[]): string[] {
   return problems;
 }
 
-describe.each(WRITERS)(
-  'delivery property under random disconnects (%s writer)',
-  (writer) => property({ writer }, 1),
+describe.each(RUNS)(
+  'delivery property under random disconnects (%s writer, %s)',
+  (writer, adapter) => property({ writer, adapter }, 1),
 );
 
-describeWithRedis(
-  'delivery property under random disconnects (Redis transport, two instances)',
-  () => {
+describeWithRedis.each(ADAPTERS)(
+  'delivery property under random disconnects (Redis transport, two instances, %s)',
+  (adapter) => {
     const prefix = testPrefix();
     afterAll(async () => {
       const redis = redisClient();
@@ -170,6 +172,7 @@ describeWithRedis(
     property(
       {
         writer: 'direct' as SseWriter,
+        adapter,
         transport: { type: 'redis', url: REDIS_URL!, keyPrefix: prefix },
       },
       2,
@@ -181,7 +184,7 @@ describeWithRedis(
  * Runs the property on `instances` applications sharing `options`: each
  * (re)connect and each publish goes to a random one of them.
  */
-function property(options: SseRootOptions, instances: number): void {
+function property(options: TestAppOptions, instances: number): void {
   let apps: TestApp[] = [];
   beforeAll(async () => {
     for (let i = 0; i < instances; i++) {

@@ -1,10 +1,5 @@
 import { EventSource } from 'eventsource';
-import {
-  startApp,
-  until,
-  WRITERS,
-  type TestApp,
-} from './utils/sse-test-app.js';
+import { RUNS, startApp, until, type TestApp } from './utils/sse-test-app.js';
 
 /** Collects what a real EventSource (the `eventsource` package, as a browser behaves) sees. */
 function open(t: TestApp, token: string) {
@@ -26,13 +21,14 @@ function open(t: TestApp, token: string) {
   return { source, seen, requests };
 }
 
-describe.each(WRITERS)(
-  'with a real EventSource client (%s writer)',
-  (writer) => {
+describe.each(RUNS)(
+  'with a real EventSource client (%s writer, %s)',
+  (writer, adapter) => {
     let t: TestApp;
     beforeAll(async () => {
       t = await startApp({
         writer,
+        adapter,
         heartbeatInterval: 1_000,
         clientTimeout: 2_000,
         retry: 50,

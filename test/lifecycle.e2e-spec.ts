@@ -1,19 +1,14 @@
 import type { SseConnectionEvent } from '@app/sse';
 import { RawStreamClient } from './utils/raw-client.js';
-import {
-  startApp,
-  until,
-  WRITERS,
-  type TestApp,
-} from './utils/sse-test-app.js';
+import { RUNS, startApp, until, type TestApp } from './utils/sse-test-app.js';
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
+describe.each(RUNS)('connection lifecycle (%s, %s)', (writer, adapter) => {
   describe('slow consumers', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startApp({ writer, clientBufferSize: 16 });
+      t = await startApp({ writer, adapter, clientBufferSize: 16 });
     });
     afterAll(() => t?.close());
 
@@ -98,7 +93,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
   describe('client disconnects', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startApp({ writer });
+      t = await startApp({ writer, adapter });
     });
     afterAll(() => t?.close());
 
@@ -134,7 +129,7 @@ describe.each(WRITERS)('connection lifecycle (%s writer)', (writer) => {
 
   describe('shutdown', () => {
     it('closes a thousand streams with close {reason: shutdown} and app.close() returns within a second', async () => {
-      const t = await startApp({ writer, maxConnectionsPerUser: 0 });
+      const t = await startApp({ writer, adapter, maxConnectionsPerUser: 0 });
       const token = t.token({ sub: 'many' });
       const clients: RawStreamClient[] = [];
       for (let batch = 0; batch < 10; batch++) {

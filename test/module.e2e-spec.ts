@@ -10,7 +10,7 @@ import {
   type SseRequest,
 } from '@app/sse';
 import { StreamClient } from './utils/sse-client.js';
-import { startApp } from './utils/sse-test-app.js';
+import { ADAPTERS, startApp } from './utils/sse-test-app.js';
 
 @Injectable()
 class ApiKeys {
@@ -33,10 +33,10 @@ class ApiKeyAuthenticator implements SseAuthenticator {
   }
 }
 
-describe('SseModule wiring', () => {
+describe.each(ADAPTERS)('SseModule wiring (%s)', (adapter) => {
   it('forRootAsync: builds options from injected services, mounts the path, and uses a custom authenticator', async () => {
     const t = await startApp(
-      {},
+      { adapter },
       {},
       SseModule.forRootAsync({
         path: '/live/1/',
@@ -64,7 +64,7 @@ describe('SseModule wiring', () => {
 
   it('forRoot: registers an authenticator class with useClass, so Nest injects its dependencies', async () => {
     const t = await startApp(
-      {},
+      { adapter },
       { imports: [GlobalApiKeysModule] },
       SseModule.forRoot({ authenticator: ApiKeyAuthenticator }),
     );
@@ -109,14 +109,18 @@ describe('SseModule wiring', () => {
   );
 
   it('keeps its own validation under a strict global ValidationPipe', async () => {
-    const t = await startApp({ adminRoutes: true }, {}, undefined, (app) =>
-      app.useGlobalPipes(
-        new ValidationPipe({
-          whitelist: true,
-          forbidNonWhitelisted: true,
-          transform: true,
-        }),
-      ),
+    const t = await startApp(
+      { adapter, adminRoutes: true },
+      {},
+      undefined,
+      (app) =>
+        app.useGlobalPipes(
+          new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+          }),
+        ),
     );
     const client = await StreamClient.open(
       t.url('/sse/stream?topics=a,b&_=1700000000'),
@@ -158,8 +162,8 @@ describe('SseModule wiring', () => {
   });
 
   it('two registrations in one process keep their own path and writer', async () => {
-    const a = await startApp({ path: 'one', writer: 'nest' });
-    const b = await startApp({ path: 'two', writer: 'direct' });
+    const a = await startApp({ adapter, path: 'one', writer: 'nest' });
+    const b = await startApp({ adapter, path: 'two', writer: 'direct' });
     expect(
       (await request(a.app.getHttpServer()).get('/two/stream')).status,
     ).toBe(404);

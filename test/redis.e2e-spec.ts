@@ -8,7 +8,12 @@ import {
   testPrefix,
 } from './utils/redis.js';
 import type { StreamClient } from './utils/sse-client.js';
-import { startApp, until, type TestApp } from './utils/sse-test-app.js';
+import {
+  ADAPTERS,
+  startApp,
+  until,
+  type TestApp,
+} from './utils/sse-test-app.js';
 import { TcpProxy } from './utils/tcp-proxy.js';
 
 const messages = (c: StreamClient) =>
@@ -16,7 +21,7 @@ const messages = (c: StreamClient) =>
     (e) => !['connected', 'heartbeat', 'reset', 'close'].includes(e.event),
   );
 
-describeWithRedis('Redis transport: three instances, one Redis', () => {
+describeWithRedis.each(ADAPTERS)('Redis, three instances (%s)', (adapter) => {
   const prefix = testPrefix();
   let redis: Redis;
   let a: TestApp;
@@ -25,6 +30,7 @@ describeWithRedis('Redis transport: three instances, one Redis', () => {
 
   const instance = (options: SseRootOptions = {}, url = REDIS_URL!) =>
     startApp({
+      adapter,
       transport: {
         type: 'redis',
         url,

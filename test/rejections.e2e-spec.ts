@@ -12,9 +12,10 @@ import {
 } from '@app/sse';
 import { StreamClient } from './utils/sse-client.js';
 import {
+  ADAPTERS,
+  RUNS,
   startApp,
   TEST_SECRET,
-  WRITERS,
   type TestApp,
 } from './utils/sse-test-app.js';
 
@@ -66,12 +67,13 @@ function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-describe.each(WRITERS)('stream rejections (%s writer)', (writer) => {
+describe.each(RUNS)('stream rejections (%s writer, %s)', (writer, adapter) => {
   let t: TestApp;
 
   beforeAll(async () => {
     t = await startApp({
       writer,
+      adapter,
       maxConnections: 3,
       maxConnectionsPerUser: 2,
       maxTopicsPerConnection: 3,
@@ -300,48 +302,54 @@ describe.each(['simple', 'extended'])(
   },
 );
 
-describe('identities from a custom authenticator', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp(
-      {},
-      {},
-      SseModule.forRoot({ authenticator: HeaderIdentity }),
-    );
-  });
-  afterAll(() => t.close());
-
-  const withIdentity = (identity: object) =>
-    request(t.app.getHttpServer())
-      .get('/sse/stream')
-      .set('x-identity', JSON.stringify(identity));
-
-  it.each([
-    ['a tenant id with NUL', { userId: 'c', tenantId: 'a\u0000b', roles: [] }],
-    ['a user id with NUL', { userId: 'b\u0000c', tenantId: 'a', roles: [] }],
-    ['a user id with a line feed', { userId: 'a\nb', roles: [] }],
-  ])('answers 401 invalid_token for %s', async (_, identity) => {
-    const res = await withIdentity(identity);
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual(INVALID_TOKEN);
-  });
-
-  it('opens the stream for an identity without control characters', async () => {
-    const { StreamClient } = await import('./utils/sse-client.js');
-    const client = await StreamClient.open(t.url('/sse/stream'), {
-      'x-identity': JSON.stringify({ userId: 'c', tenantId: 'a', roles: [] }),
+describe.each(ADAPTERS)(
+  'identities from a custom authenticator (%s)',
+  (adapter) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp(
+        { adapter },
+        {},
+        SseModule.forRoot({ authenticator: HeaderIdentity }),
+      );
     });
-    expect(JSON.parse((await client.waitForEvent('connected')).data)).toEqual(
-      expect.objectContaining({ userId: 'c', tenantId: 'a' }),
-    );
-    client.close();
-  });
-});
+    afterAll(() => t.close());
 
-describe.each(WRITERS)('default limits (%s writer)', (writer) => {
+    const withIdentity = (identity: object) =>
+      request(t.app.getHttpServer())
+        .get('/sse/stream')
+        .set('x-identity', JSON.stringify(identity));
+
+    it.each([
+      [
+        'a tenant id with NUL',
+        { userId: 'c', tenantId: 'a\u0000b', roles: [] },
+      ],
+      ['a user id with NUL', { userId: 'b\u0000c', tenantId: 'a', roles: [] }],
+      ['a user id with a line feed', { userId: 'a\nb', roles: [] }],
+    ])('answers 401 invalid_token for %s', async (_, identity) => {
+      const res = await withIdentity(identity);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(INVALID_TOKEN);
+    });
+
+    it('opens the stream for an identity without control characters', async () => {
+      const { StreamClient } = await import('./utils/sse-client.js');
+      const client = await StreamClient.open(t.url('/sse/stream'), {
+        'x-identity': JSON.stringify({ userId: 'c', tenantId: 'a', roles: [] }),
+      });
+      expect(JSON.parse((await client.waitForEvent('connected')).data)).toEqual(
+        expect.objectContaining({ userId: 'c', tenantId: 'a' }),
+      );
+      client.close();
+    });
+  },
+);
+
+describe.each(RUNS)('default limits (%s writer, %s)', (writer, adapter) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp({ writer });
+    t = await startApp({ writer, adapter });
   });
   afterAll(() => t.close());
 
@@ -369,10 +377,11 @@ describe.each(WRITERS)('default limits (%s writer)', (writer) => {
   });
 });
 
-describe('token sources', () => {
+describe.each(ADAPTERS)('token sources (%s)', (adapter) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startApp({
+      adapter,
       auth: {
         secret: TEST_SECRET,
         cookieName: 'session_sse',
@@ -405,7 +414,7 @@ describe('token sources', () => {
   });
 });
 
-describe('public-key JWTs', () => {
+describe.each(ADAPTERS)('public-key JWTs (%s)', (adapter) => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -413,7 +422,11 @@ describe('public-key JWTs', () => {
   });
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp({}, {}, SseModule.forRoot({ auth: { publicKey } }));
+    t = await startApp(
+      { adapter },
+      {},
+      SseModule.forRoot({ auth: { publicKey } }),
+    );
   });
   afterAll(() => t?.close());
 
@@ -442,93 +455,96 @@ describe('public-key JWTs', () => {
   });
 });
 
-describe.each(WRITERS)('cross-site stream requests (%s writer)', (writer) => {
-  const APP = 'https://app.example.com';
-  let t: TestApp;
-  let listed: TestApp;
-  beforeAll(async () => {
-    t = await startApp({ writer });
-    listed = await startApp({ writer, allowedOrigins: [APP] });
-  });
-  afterAll(async () => {
-    await t.close();
-    await listed.close();
-  });
-
-  /** A stream request with the token cookie (as a browser's EventSource sends it) and `headers`. */
-  async function open(app: TestApp, headers: Record<string, string>) {
-    const { StreamClient } = await import('./utils/sse-client.js');
-    return StreamClient.open(app.url('/sse/stream'), {
-      cookie: `sse_token=${app.token({ sub: 'cleo' })}`,
-      ...headers,
+describe.each(RUNS)(
+  'cross-site stream requests (%s writer, %s)',
+  (writer, adapter) => {
+    const APP = 'https://app.example.com';
+    let t: TestApp;
+    let listed: TestApp;
+    beforeAll(async () => {
+      t = await startApp({ writer, adapter });
+      listed = await startApp({ writer, adapter, allowedOrigins: [APP] });
     });
-  }
-
-  async function expectOpen(
-    app: TestApp,
-    headers: Record<string, string>,
-  ): Promise<void> {
-    const client = await open(app, headers);
-    expect(client.status).toBe(200);
-    expect(
-      JSON.parse((await client.waitForEvent('connected')).data).userId,
-    ).toBe('cleo');
-    client.close();
-  }
-
-  async function expectRefused(
-    app: TestApp,
-    headers: Record<string, string>,
-  ): Promise<void> {
-    const client = await open(app, headers);
-    await client.ended;
-    expect(client.status).toBe(403);
-    expect(client.response.headers.get('content-type')).toMatch(
-      /^application\/json/,
-    );
-    expect(JSON.parse(client.raw)).toEqual({
-      statusCode: 403,
-      code: 'origin_not_allowed',
-      message: expect.any(String),
+    afterAll(async () => {
+      await t.close();
+      await listed.close();
     });
-    expect(client.events).toEqual([]);
-  }
 
-  it('refuses a cookie-authenticated stream from a foreign origin with 403 origin_not_allowed, before any stream header', async () => {
-    await expectRefused(t, {
-      origin: 'https://evil.example',
-      'sec-fetch-site': 'cross-site',
-    });
-    // Another port of the same host is another origin.
-    await expectRefused(t, { origin: 'http://127.0.0.1:1' });
-    await expectRefused(t, { origin: 'null' });
-  });
+    /** A stream request with the token cookie (as a browser's EventSource sends it) and `headers`. */
+    async function open(app: TestApp, headers: Record<string, string>) {
+      const { StreamClient } = await import('./utils/sse-client.js');
+      return StreamClient.open(app.url('/sse/stream'), {
+        cookie: `sse_token=${app.token({ sub: 'cleo' })}`,
+        ...headers,
+      });
+    }
 
-  it('opens a same-origin stream: without Origin, or with the origin of the Host it was sent to', async () => {
-    await expectOpen(t, {});
-    await expectOpen(t, { origin: t.baseUrl });
-    await expectOpen(t, {
-      origin: 'https://public.example',
-      'sec-fetch-site': 'same-origin',
-    });
-  });
+    async function expectOpen(
+      app: TestApp,
+      headers: Record<string, string>,
+    ): Promise<void> {
+      const client = await open(app, headers);
+      expect(client.status).toBe(200);
+      expect(
+        JSON.parse((await client.waitForEvent('connected')).data).userId,
+      ).toBe('cleo');
+      client.close();
+    }
 
-  it('does not check streams authenticated with the Authorization header (a page cannot make a browser send it cross-site)', async () => {
-    const client = await t.connect({ sub: 'cleo' }, '', {
-      origin: 'https://evil.example',
-    });
-    expect(client.status).toBe(200);
-    await client.waitForEvent('connected');
-    client.close();
-  });
+    async function expectRefused(
+      app: TestApp,
+      headers: Record<string, string>,
+    ): Promise<void> {
+      const client = await open(app, headers);
+      await client.ended;
+      expect(client.status).toBe(403);
+      expect(client.response.headers.get('content-type')).toMatch(
+        /^application\/json/,
+      );
+      expect(JSON.parse(client.raw)).toEqual({
+        statusCode: 403,
+        code: 'origin_not_allowed',
+        message: expect.any(String),
+      });
+      expect(client.events).toEqual([]);
+    }
 
-  it('opens streams from the origins of allowedOrigins, and only from those', async () => {
-    await expectOpen(listed, { origin: APP, 'sec-fetch-site': 'same-site' });
-    await expectOpen(listed, { origin: listed.baseUrl });
-    await expectRefused(listed, {
-      origin: 'https://evil.app.example.com',
-      'sec-fetch-site': 'same-site',
+    it('refuses a cookie-authenticated stream from a foreign origin with 403 origin_not_allowed, before any stream header', async () => {
+      await expectRefused(t, {
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      });
+      // Another port of the same host is another origin.
+      await expectRefused(t, { origin: 'http://127.0.0.1:1' });
+      await expectRefused(t, { origin: 'null' });
     });
-    await expectRefused(listed, { origin: 'http://app.example.com' });
-  });
-});
+
+    it('opens a same-origin stream: without Origin, or with the origin of the Host it was sent to', async () => {
+      await expectOpen(t, {});
+      await expectOpen(t, { origin: t.baseUrl });
+      await expectOpen(t, {
+        origin: 'https://public.example',
+        'sec-fetch-site': 'same-origin',
+      });
+    });
+
+    it('does not check streams authenticated with the Authorization header (a page cannot make a browser send it cross-site)', async () => {
+      const client = await t.connect({ sub: 'cleo' }, '', {
+        origin: 'https://evil.example',
+      });
+      expect(client.status).toBe(200);
+      await client.waitForEvent('connected');
+      client.close();
+    });
+
+    it('opens streams from the origins of allowedOrigins, and only from those', async () => {
+      await expectOpen(listed, { origin: APP, 'sec-fetch-site': 'same-site' });
+      await expectOpen(listed, { origin: listed.baseUrl });
+      await expectRefused(listed, {
+        origin: 'https://evil.app.example.com',
+        'sec-fetch-site': 'same-site',
+      });
+      await expectRefused(listed, { origin: 'http://app.example.com' });
+    });
+  },
+);

@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SseIdentity, SseTopicAuthorizer } from '@app/sse';
 import { RawStreamClient } from './utils/raw-client.js';
 import { StreamClient } from './utils/sse-client.js';
-import {
-  startApp,
-  until,
-  WRITERS,
-  type TestApp,
-} from './utils/sse-test-app.js';
+import { RUNS, startApp, until, type TestApp } from './utils/sse-test-app.js';
 
 /** Topics a user may read right now; tests revoke access by editing the set. */
 @Injectable()
@@ -21,11 +16,12 @@ class RevocableTopics implements SseTopicAuthorizer {
 const events = (c: StreamClient) =>
   c.events.filter((e) => !['connected', 'heartbeat'].includes(e.event));
 
-describe.each(WRITERS)('Last-Event-ID replay (%s writer)', (writer) => {
+describe.each(RUNS)('Last-Event-ID replay (%s, %s)', (writer, adapter) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startApp({
       writer,
+      adapter,
       topicAuthorizer: RevocableTopics,
       history: { size: 5, ttl: 60_000 },
       clientBufferSize: 16,
@@ -178,13 +174,14 @@ describe.each(WRITERS)('Last-Event-ID replay (%s writer)', (writer) => {
   });
 });
 
-describe.each(WRITERS)(
-  'slow consumers catch up from history (%s writer)',
-  (writer) => {
+describe.each(RUNS)(
+  'slow consumers catch up from history (%s writer, %s)',
+  (writer, adapter) => {
     let t: TestApp;
     beforeAll(async () => {
       t = await startApp({
         writer,
+        adapter,
         history: { size: 20_000, ttl: 60_000 },
         clientBufferSize: 16,
       });

@@ -1,17 +1,13 @@
 import type { SseConnectionEvent } from '@app/sse';
-import {
-  startApp,
-  until,
-  WRITERS,
-  type TestApp,
-} from './utils/sse-test-app.js';
+import { RUNS, startApp, until, type TestApp } from './utils/sse-test-app.js';
 
-describe.each(WRITERS)('stream endpoint (%s writer)', (writer) => {
+describe.each(RUNS)('stream endpoint (%s writer, %s)', (writer, adapter) => {
   let t: TestApp;
 
   beforeAll(async () => {
     t = await startApp({
       writer,
+      adapter,
       heartbeatInterval: 1_000,
       clientTimeout: 2_000,
     });

@@ -7,6 +7,7 @@ export const COLORS = {
   B2: '#CC79A7',
   'L-nest': '#56B4E9',
   'L-direct': '#009E73',
+  'L-fastify': '#D55E00',
 };
 
 const esc = (s) =>

@@ -81,6 +81,18 @@ export const VARIANTS = [
     redisBaseline: true,
   },
   {
+    id: 'L-fastify',
+    label: "library, writer 'direct', Fastify",
+    description:
+      "L-direct on `@nestjs/platform-fastify` 12 (`new FastifyAdapter()`, Fastify's defaults) instead of Express",
+    server: 'library.server',
+    args: ['--writer=direct', '--adapter=fastify'],
+    path: '/sse/stream',
+    auth: 'jwt',
+    instances: 1,
+    scenarios: 'all',
+  },
+  {
     id: 'L-redis',
     label: "library, 'direct', Redis, 2 instances",
     description:

@@ -2,10 +2,12 @@
  * L-nest / L-direct: this library, as an application mounts it, with JWT
  * authentication and default options except the writer and open limits.
  * It publishes through the public `SseBroker` API only. With
- * `--transport=redis`, several of these share one Redis (scenario 6).
+ * `--transport=redis`, several of these share one Redis (scenario 6). With
+ * `--adapter=fastify` (L-fastify), the same application on
+ * `@nestjs/platform-fastify` instead of Express.
  */
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { SseBroker, SseModule, type SseWriter } from '@app/sse';
@@ -14,6 +16,7 @@ import { argOf, serveControl, trackConnections } from './control.js';
 const writer = argOf('writer', 'direct') as SseWriter;
 const secret = argOf('secret', 'bench-secret');
 const transport = argOf('transport', 'memory');
+const adapter = argOf('adapter', 'express');
 
 @Module({
   imports: [
@@ -36,9 +39,17 @@ const transport = argOf('transport', 'memory');
 })
 class LibraryBenchModule {}
 
-const app = await NestFactory.create(LibraryBenchModule, {
-  logger: ['error', 'warn'],
-});
+const logger: ['error', 'warn'] = ['error', 'warn'];
+// Fastify is loaded only for its variant: the Express variants' memory
+// figures do not carry it.
+const app: INestApplication =
+  adapter === 'fastify'
+    ? await NestFactory.create(
+        LibraryBenchModule,
+        new (await import('@nestjs/platform-fastify')).FastifyAdapter(),
+        { logger },
+      )
+    : await NestFactory.create(LibraryBenchModule, { logger });
 const server = app.getHttpServer() as Server;
 trackConnections(server);
 await app.listen(0, '127.0.0.1');
@@ -46,7 +57,13 @@ const { port } = server.address() as { port: number };
 const broker = app.get(SseBroker);
 const failed = (err: unknown) => console.error('publish failed', err);
 const variant =
-  transport === 'redis' ? 'L-redis' : writer === 'nest' ? 'L-nest' : 'L-direct';
+  transport === 'redis'
+    ? 'L-redis'
+    : adapter === 'fastify'
+      ? 'L-fastify'
+      : writer === 'nest'
+        ? 'L-nest'
+        : 'L-direct';
 serveControl(variant, port, {
   broadcast(_seq, payload) {
     broker.broadcast('tick', payload).catch(failed);

@@ -4,6 +4,7 @@ import type {
   ModuleMetadata,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
   SseBroker,
@@ -16,6 +17,19 @@ import { StreamClient } from './sse-client.js';
 
 export const TEST_SECRET = 'e2e-test-secret';
 export const WRITERS: SseWriter[] = ['direct', 'nest'];
+/** The HTTP platforms the library runs on; every library spec runs on both. */
+export type TestAdapter = 'express' | 'fastify';
+export const ADAPTERS: TestAdapter[] = ['express', 'fastify'];
+/** Every writer on every adapter, as `describe.each` rows: `[writer, adapter]`. */
+export const RUNS: Array<[SseWriter, TestAdapter]> = ADAPTERS.flatMap(
+  (adapter) =>
+    WRITERS.map((writer): [SseWriter, TestAdapter] => [writer, adapter]),
+);
+
+/** The module's options, plus the HTTP platform to run on (Express by default). */
+export interface TestAppOptions extends SseRootOptions {
+  adapter?: TestAdapter;
+}
 
 export interface TestClaims {
   sub?: unknown;
@@ -49,14 +63,14 @@ export interface TestApp {
 const jwt = new JwtService();
 
 /**
- * Starts a real listening app with `SseModule.forRoot(options)` on 127.0.0.1.
- * If anything after the app's creation fails, the app is closed before the
+ * Starts a real listening app with `SseModule.forRoot(options)` on 127.0.0.1,
+ * on Express or, with `adapter: 'fastify'`, on Fastify. If anything after the app's creation fails, the app is closed before the
  * error is passed on; a started app is held (resources.ts) until `close()`,
  * or until the end of the file if the spec never closes it (its set-up hook
  * timed out, a test failed before its own clean-up).
  */
 export function startApp(
-  options: SseRootOptions = {},
+  options: TestAppOptions = {},
   metadata: ModuleMetadata = {},
   module?: DynamicModule,
   setup?: (app: INestApplication) => void,
@@ -65,7 +79,7 @@ export function startApp(
 }
 
 async function start(
-  options: SseRootOptions,
+  { adapter = 'express', ...options }: TestAppOptions,
   metadata: ModuleMetadata,
   module: DynamicModule | undefined,
   setup: ((app: INestApplication) => void) | undefined,
@@ -79,7 +93,14 @@ async function start(
     ],
   }).compile();
   const app = onceClosable(
-    moduleRef.createNestApplication({ logger: ['error'] }),
+    adapter === 'fastify'
+      ? moduleRef.createNestApplication(
+          // Node's default (Express's), instead of Fastify's 72 s: a
+          // connection whose stream the server ended then idles as long.
+          new FastifyAdapter({ keepAliveTimeout: 5_000 }),
+          { logger: ['error'] },
+        )
+      : moduleRef.createNestApplication({ logger: ['error'] }),
   );
   const clients: StreamClient[] = [];
   hold(app, 'a test app (startApp)', async () => {

@@ -1,7 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { SseIdentity } from './sse-identity.interface.js';
 
-/** The request as the authenticator sees it (Express's request, or any IncomingMessage). @publicApi */
+/**
+ * The request as the authenticator sees it: Express's request, or on Fastify
+ * the Node request under the `FastifyRequest` (`request.raw`), which has the
+ * same `headers` and `url` but no parsed `query`.
+ * @publicApi
+ */
 export type SseRequest = IncomingMessage & {
   query?: Record<string, unknown>;
 };

@@ -5,7 +5,8 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { SseAdapterResponse } from './raw-http.util.js';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import {
   type ResolvedSseOptions,
@@ -39,7 +40,7 @@ export class SseAdminGuard implements CanActivate {
     >();
     if (request.headers.authorization === undefined)
       throw invalidToken(
-        http.getResponse<ServerResponse>(),
+        http.getResponse<SseAdapterResponse>(),
         'The admin routes require "Authorization: Bearer <token>"; the token cookie is not accepted here.',
       );
     const identity = request[SSE_IDENTITY_KEY];

@@ -7,14 +7,16 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
-import {
-  SseAuthenticator,
-  type SseRequest,
-} from '../auth/sse-authenticator.interface.js';
+import { SseAuthenticator } from '../auth/sse-authenticator.interface.js';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { isIdentifier } from '../core/sse-validation.js';
 import { SseError } from '../errors/sse.error.js';
+import {
+  rawRequest,
+  rawResponse,
+  type SseAdapterRequest,
+  type SseAdapterResponse,
+} from './raw-http.util.js';
 import { SseHttpException } from './sse-http.exception.js';
 import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
 
@@ -40,11 +42,11 @@ export class SseAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<
-      SseRequest & { [SSE_IDENTITY_KEY]?: SseIdentity }
+      SseAdapterRequest & { [SSE_IDENTITY_KEY]?: SseIdentity }
     >();
     let identity: SseIdentity | null;
     try {
-      identity = await this.authenticator.authenticate(request);
+      identity = await this.authenticator.authenticate(rawRequest(request));
     } catch (err) {
       // A refusal with its own meaning (`query_token_not_allowed`, or an
       // HTTP error of the application's authenticator) is not a bad token.
@@ -61,7 +63,7 @@ export class SseAuthGuard implements CanActivate {
       identity = null;
     }
     if (!isIdentity(identity))
-      throw invalidToken(http.getResponse<ServerResponse>());
+      throw invalidToken(http.getResponse<SseAdapterResponse>());
     request[SSE_IDENTITY_KEY] = identity;
     return true;
   }
@@ -73,10 +75,13 @@ export class SseAuthGuard implements CanActivate {
  * @internal
  */
 export function invalidToken(
-  response: ServerResponse,
+  response: SseAdapterResponse,
   message = 'A valid access token is required: send "Authorization: Bearer <token>" or the token cookie.',
 ): SseHttpException {
-  response.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+  rawResponse(response).setHeader(
+    'WWW-Authenticate',
+    'Bearer error="invalid_token"',
+  );
   return new SseHttpException(
     HttpStatus.UNAUTHORIZED,
     'invalid_token',

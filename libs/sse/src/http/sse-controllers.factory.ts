@@ -14,13 +14,13 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import type { SseMessage } from '../core/sse-message.interface.js';
 import type { SseStats } from '../core/sse-stats.interface.js';
 import type { SseModuleExtras } from '../options/sse-module-options.interface.js';
 import type { SsePublishDto } from './dto/sse-publish.dto.js';
+import type { SseAdapterRequest, SseAdapterResponse } from './raw-http.util.js';
 import { SseAdminGuard } from './sse-admin.guard.js';
 import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
@@ -63,8 +63,8 @@ function directStreamController(path: string): Type {
   class SseStreamController extends SseStreamHandler {
     @Get('stream')
     stream(
-      @Req() request: IncomingMessage,
-      @Res() response: ServerResponse,
+      @Req() request: SseAdapterRequest,
+      @Res() response: SseAdapterResponse,
       @SseUser() identity: SseIdentity,
       @SseRawQuery(SseStreamQueryPipe) query: SseStreamQuery,
     ): Promise<void> {
@@ -81,8 +81,8 @@ function nestStreamController(path: string): Type {
   class SseStreamController extends SseStreamHandler {
     @Sse('stream')
     stream(
-      @Req() request: IncomingMessage,
-      @Res({ passthrough: true }) response: ServerResponse,
+      @Req() request: SseAdapterRequest,
+      @Res({ passthrough: true }) response: SseAdapterResponse,
       @SseUser() identity: SseIdentity,
       @SseRawQuery(SseStreamQueryPipe) query: SseStreamQuery,
     ): Promise<Observable<MessageEvent>> {

@@ -18,6 +18,13 @@ import { DirectSink } from '../stream/direct.sink.js';
 import { NestSink } from '../stream/nest.sink.js';
 import type { SseConnection } from '../stream/sse-connection.js';
 import type { SseStreamQueryDto } from './dto/sse-stream-query.dto.js';
+import {
+  rawRequest,
+  rawResponse,
+  type SseAdapterRequest,
+  type SseAdapterResponse,
+  takeOverResponse,
+} from './raw-http.util.js';
 import { SseHttpException } from './sse-http.exception.js';
 
 /**
@@ -32,7 +39,9 @@ export type SseStreamQuery = Readonly<SseStreamQueryDto>;
  * What `GET /<path>/stream` does, with either writer; the routes themselves
  * are declared per registration (`sse-controllers.factory.ts`). Both writers
  * run the same checks, in order: 401 (guard), 400 (query), 403 (topics),
- * 503 / 429 (limits), all before any stream header is sent.
+ * 503 / 429 (limits), all before any stream header is sent. The adapter's
+ * request and response (Express or Fastify) are only unwrapped here: the
+ * connection and the sinks work on the Node request and response.
  * @internal
  */
 @Injectable()
@@ -44,29 +53,38 @@ export class SseStreamHandler {
     @Inject(SseTopicAuthorizer) private readonly authorizer: SseTopicAuthorizer,
   ) {}
 
-  /** The direct writer: each event's shared frame is written to the response. */
+  /**
+   * The direct writer: each event's shared frame is written to the response,
+   * which is taken over from the adapter once the stream is accepted (until
+   * then, a refusal is answered through the adapter).
+   */
   protected async streamDirect(
-    request: IncomingMessage,
-    response: ServerResponse,
+    request: SseAdapterRequest,
+    response: SseAdapterResponse,
     identity: SseIdentity,
     query: SseStreamQuery,
   ): Promise<void> {
-    const connection = await this.open(request, response, identity, query);
-    connection.attach(() => new DirectSink(response, request));
-    releaseRouterState(request);
+    const req = rawRequest(request);
+    const res = rawResponse(response);
+    const connection = await this.open(req, res, identity, query);
+    takeOverResponse(response);
+    connection.attach(() => new DirectSink(res, req));
+    releaseRouterState(req);
   }
 
   /** Nest's `@Sse()` pipeline: the connection's events as an Observable. */
   protected async streamNest(
-    request: IncomingMessage,
-    response: ServerResponse,
+    request: SseAdapterRequest,
+    response: SseAdapterResponse,
     identity: SseIdentity,
     query: SseStreamQuery,
   ): Promise<Observable<MessageEvent>> {
-    const connection = await this.open(request, response, identity, query);
+    const req = rawRequest(request);
+    const res = rawResponse(response);
+    const connection = await this.open(req, res, identity, query);
     return new Observable<MessageEvent>((subscriber) => {
-      connection.attach(() => new NestSink(subscriber, response));
-      releaseRouterState(request);
+      connection.attach(() => new NestSink(subscriber, res));
+      releaseRouterState(req);
       return () => connection.close('client_closed');
     });
   }
