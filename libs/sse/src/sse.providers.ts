@@ -35,6 +35,7 @@ const EXTRAS: readonly (keyof SseModuleExtras)[] = [
   'path',
   'writer',
   'adminRoutes',
+  'decorators',
 ];
 
 /** Providers of every registration; `given` is `forRoot`'s options (undefined with `forRootAsync`). @internal */

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -21,6 +22,7 @@ import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import type { SseMessage } from '../core/sse-message.interface.js';
 import type { SseStats } from '../core/sse-stats.interface.js';
 import type { SseModuleExtras } from '../options/sse-module-options.interface.js';
+import { check } from '../options/sse-option.rules.js';
 import type { SsePublishDto } from './dto/sse-publish.dto.js';
 import { SseAdminGuard } from './sse-admin.guard.js';
 import { SseAdminHandler } from './sse-admin.handler.js';
@@ -36,28 +38,51 @@ import {
 /** The route options of one registration, defaults applied. @internal */
 export type SseRouteOptions = Required<
   Pick<SseModuleExtras, 'path' | 'writer' | 'adminRoutes'>
->;
+> &
+  Pick<SseModuleExtras, 'decorators'>;
 
 /**
  * Declares the controllers of one module registration with Nest's own
  * decorators: `GET <path>/stream` with the chosen writer, and the admin
  * routes when enabled. Each registration gets classes of its own, so two
- * registrations in one process keep separate routes.
+ * registrations in one process keep separate routes. The application's
+ * `decorators` are applied to each class first, so the guards they add run
+ * before the library's.
  * @internal
  */
 export function createSseControllers(routes: SseRouteOptions): Type[] {
   const path = routes.path.replace(/^\/+|\/+$/g, '') || '/';
+  const decorators = routes.decorators ?? [];
+  check(
+    'decorators',
+    Array.isArray(decorators) &&
+      decorators.every((decorator) => typeof decorator === 'function'),
+    'an array of class decorators, e.g. [Public()]',
+    Array.isArray(decorators) ? decorators.map(describeEntry) : decorators,
+  );
+  const fromApplication = applyDecorators(...decorators);
   const stream =
     routes.writer === 'nest'
-      ? nestStreamController(path)
-      : directStreamController(path);
-  return routes.adminRoutes ? [stream, adminController(path)] : [stream];
+      ? nestStreamController(path, fromApplication)
+      : directStreamController(path, fromApplication);
+  return routes.adminRoutes
+    ? [stream, adminController(path, fromApplication)]
+    : [stream];
 }
 
-function directStreamController(path: string): Type {
+/** What the error message shows of one entry: never a function's source. */
+function describeEntry(entry: unknown): unknown {
+  return typeof entry === 'function' ? 'function' : entry;
+}
+
+function directStreamController(
+  path: string,
+  fromApplication: ClassDecorator,
+): Type {
   @Controller(path)
   @UseGuards(SseAuthGuard)
   @UseFilters(SseErrorFilter)
+  @fromApplication
   class SseStreamController extends SseStreamHandler {
     @Get('stream')
     stream(
@@ -72,10 +97,14 @@ function directStreamController(path: string): Type {
   return SseStreamController;
 }
 
-function nestStreamController(path: string): Type {
+function nestStreamController(
+  path: string,
+  fromApplication: ClassDecorator,
+): Type {
   @Controller(path)
   @UseGuards(SseAuthGuard)
   @UseFilters(SseErrorFilter)
+  @fromApplication
   class SseStreamController extends SseStreamHandler {
     @Sse('stream')
     stream(
@@ -90,10 +119,11 @@ function nestStreamController(path: string): Type {
   return SseStreamController;
 }
 
-function adminController(path: string): Type {
+function adminController(path: string, fromApplication: ClassDecorator): Type {
   @Controller(path)
   @UseGuards(SseAuthGuard, SseAdminGuard)
   @UseFilters(SseErrorFilter)
+  @fromApplication
   class SseAdminController extends SseAdminHandler {
     @Post('publish')
     @HttpCode(202)
