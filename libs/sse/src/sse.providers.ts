@@ -10,6 +10,8 @@ import { SSE_MESSAGES } from './errors/sse-error.messages.js';
 import { SseAdminGuard } from './http/sse-admin.guard.js';
 import { SseAuthGuard } from './http/sse-auth.guard.js';
 import { SseErrorFilter } from './http/sse-error.filter.js';
+import { SseStreamAdmission } from './http/sse-stream-admission.js';
+import { SseStreamAdmissionGuard } from './http/sse-stream-admission.guard.js';
 import {
   SsePublishBodyPipe,
   SseStreamQueryPipe,
@@ -81,6 +83,8 @@ export function createSseProviders(given?: SseModuleOptions): Provider[] {
     SseErrorFilter,
     SseStreamQueryPipe,
     SsePublishBodyPipe,
+    SseStreamAdmission,
+    SseStreamAdmissionGuard,
   ];
 }
 

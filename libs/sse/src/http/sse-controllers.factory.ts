@@ -28,7 +28,9 @@ import { SseAdminGuard } from './sse-admin.guard.js';
 import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
 import { SseErrorFilter } from './sse-error.filter.js';
-import { type SseStreamQuery, SseStreamHandler } from './sse-stream.handler.js';
+import type { SseStreamQuery } from './sse-stream-admission.js';
+import { SseStreamAdmissionGuard } from './sse-stream-admission.guard.js';
+import { SseStreamHandler } from './sse-stream.handler.js';
 import { SseUser } from './sse-user.decorator.js';
 import {
   SsePublishBodyPipe,
@@ -102,18 +104,13 @@ function nestStreamController(
   fromApplication: ClassDecorator,
 ): Type {
   @Controller(path)
-  @UseGuards(SseAuthGuard)
+  @UseGuards(SseAuthGuard, SseStreamAdmissionGuard)
   @UseFilters(SseErrorFilter)
   @fromApplication
   class SseStreamController extends SseStreamHandler {
     @Sse('stream')
-    stream(
-      @Req() request: IncomingMessage,
-      @Res({ passthrough: true }) response: ServerResponse,
-      @SseUser() identity: SseIdentity,
-      @Query(SseStreamQueryPipe) query: SseStreamQuery,
-    ): Promise<Observable<MessageEvent>> {
-      return this.streamNest(request, response, identity, query);
+    stream(@Req() request: IncomingMessage): Observable<MessageEvent> {
+      return this.streamNest(request);
     }
   }
   return SseStreamController;
