@@ -2,9 +2,12 @@ import {
   type CanActivate,
   type ExecutionContext,
   Injectable,
+  Logger,
 } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
+import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import { leaveNestStream, SseNestStream } from './sse-nest-stream.js';
 import { SseStreamAdmission } from './sse-stream-admission.js';
 import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
@@ -18,31 +21,65 @@ import { SseStreamQueryPipe } from './sse-validation.pipes.js';
  * decided later (an authorizer that looks a topic up, a limit kept in
  * Redis) would reach the client as an `error` event on a `200` stream, which
  * an EventSource answers by reconnecting forever. Guards run before both.
+ * The admitted stream is left on the request for the route
+ * ({@link SseNestStream}).
  * @internal
  */
 @Injectable()
 export class SseStreamAdmissionGuard implements CanActivate {
+  private readonly logger = new Logger('SseStream');
+  private warned = false;
+
   constructor(
     private readonly admission: SseStreamAdmission,
     private readonly queryPipe: SseStreamQueryPipe,
+    private readonly config: ApplicationConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<
-      IncomingMessage & { query?: unknown; [SSE_IDENTITY_KEY]?: SseIdentity }
-    >();
-    const response = http.getResponse<ServerResponse>();
-    const query = await this.queryPipe.transform(request.query, {
+    const routed = http.getRequest<{
+      query?: unknown;
+      [SSE_IDENTITY_KEY]?: SseIdentity;
+    }>();
+    const request = raw<IncomingMessage>(routed);
+    const response = raw<ServerResponse>(http.getResponse());
+    const query = await this.queryPipe.transform(routed.query, {
       type: 'query',
     });
     const connection = await this.admission.open(
       request,
       response,
-      request[SSE_IDENTITY_KEY]!,
+      routed[SSE_IDENTITY_KEY]!,
       query,
     );
-    leaveNestStream(request, new SseNestStream(connection, request, response));
+    leaveNestStream(
+      routed,
+      new SseNestStream(connection, request, response, () => this.fallback()),
+    );
     return true;
   }
+
+  /** Said once per registration: every stream after the first does the same. */
+  private fallback(): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.logger.warn(
+      SSE_MESSAGES.NEST_WRITER_NOT_TAKEN_OVER(this.globalInterceptors()),
+    );
+  }
+
+  private globalInterceptors(): string[] {
+    return [
+      ...this.config.getGlobalInterceptors().map((i) => i.constructor.name),
+      ...this.config
+        .getGlobalRequestInterceptors()
+        .map((wrapper) => wrapper.metatype?.name ?? String(wrapper.name)),
+    ];
+  }
+}
+
+/** The node:http object under an adapter's own (Fastify's `raw`), or the object itself. */
+function raw<T>(routed: unknown): T {
+  return ((routed as { raw?: T }).raw ?? routed) as T;
 }
