@@ -15,6 +15,7 @@ import {
   type Type,
   UseFilters,
   UseGuards,
+  VERSION_NEUTRAL,
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
@@ -49,7 +50,10 @@ export type SseRouteOptions = Required<
  * routes when enabled. Each registration gets classes of its own, so two
  * registrations in one process keep separate routes. The application's
  * `decorators` are applied to each class first, so the guards they add run
- * before the library's.
+ * before the library's. The routes are version-neutral: with the
+ * application's versioning on, their URL stays the same (an EventSource can
+ * send neither a version header nor a media-type parameter, and its URL is
+ * the library's protocol, not a version of the application's API).
  * @internal
  */
 export function createSseControllers(routes: SseRouteOptions): Type[] {
@@ -81,7 +85,7 @@ function directStreamController(
   path: string,
   fromApplication: ClassDecorator,
 ): Type {
-  @Controller(path)
+  @Controller({ path, version: VERSION_NEUTRAL })
   @UseGuards(SseAuthGuard)
   @UseFilters(SseErrorFilter)
   @fromApplication
@@ -103,7 +107,7 @@ function nestStreamController(
   path: string,
   fromApplication: ClassDecorator,
 ): Type {
-  @Controller(path)
+  @Controller({ path, version: VERSION_NEUTRAL })
   @UseGuards(SseAuthGuard, SseStreamAdmissionGuard)
   @UseFilters(SseErrorFilter)
   @fromApplication
@@ -117,7 +121,7 @@ function nestStreamController(
 }
 
 function adminController(path: string, fromApplication: ClassDecorator): Type {
-  @Controller(path)
+  @Controller({ path, version: VERSION_NEUTRAL })
   @UseGuards(SseAuthGuard, SseAdminGuard)
   @UseFilters(SseErrorFilter)
   @fromApplication
