@@ -11,7 +11,7 @@ export const SSE_MODULE_EXTRAS = Symbol('SSE:MODULE_EXTRAS');
 
 /**
  * `forRoot` / `forRootAsync`. The extras (`isGlobal`, `path`, `writer`,
- * `adminRoutes`) are known when the module is declared, even with
+ * `adminRoutes`, `decorators`) are known when the module is declared, even with
  * `forRootAsync`, so the routes are declared with Nest's decorators.
  */
 export const {
@@ -28,6 +28,7 @@ export const {
       path: DEFAULT_SSE_OPTIONS.path,
       writer: DEFAULT_SSE_OPTIONS.writer,
       adminRoutes: DEFAULT_SSE_OPTIONS.adminRoutes,
+      decorators: [],
     },
     (definition, given) => {
       const extras = {
@@ -35,6 +36,7 @@ export const {
         path: given.path,
         writer: given.writer,
         adminRoutes: given.adminRoutes,
+        decorators: given.decorators,
       } as Required<SseModuleExtras>;
       return {
         ...definition,

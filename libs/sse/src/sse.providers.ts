@@ -10,6 +10,8 @@ import { SSE_MESSAGES } from './errors/sse-error.messages.js';
 import { SseAdminGuard } from './http/sse-admin.guard.js';
 import { SseAuthGuard } from './http/sse-auth.guard.js';
 import { SseErrorFilter } from './http/sse-error.filter.js';
+import { SseStreamAdmission } from './http/sse-stream-admission.js';
+import { SseStreamAdmissionGuard } from './http/sse-stream-admission.guard.js';
 import {
   SsePublishBodyPipe,
   SseStreamQueryPipe,
@@ -35,6 +37,7 @@ const EXTRAS: readonly (keyof SseModuleExtras)[] = [
   'path',
   'writer',
   'adminRoutes',
+  'decorators',
 ];
 
 /** Providers of every registration; `given` is `forRoot`'s options (undefined with `forRootAsync`). @internal */
@@ -80,6 +83,8 @@ export function createSseProviders(given?: SseModuleOptions): Provider[] {
     SseErrorFilter,
     SseStreamQueryPipe,
     SsePublishBodyPipe,
+    SseStreamAdmission,
+    SseStreamAdmissionGuard,
   ];
 }
 

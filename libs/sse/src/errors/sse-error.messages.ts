@@ -46,6 +46,8 @@ export const SSE_MESSAGES = {
     'Tokens in the URL are not accepted. Send "Authorization: Bearer <token>" or the token cookie.',
   IOREDIS_MISSING: () =>
     'transport { type: "redis" } needs the "ioredis" package, an optional peer dependency: install it with "npm install ioredis".',
+  NEST_WRITER_NOT_TAKEN_OVER: (interceptors: readonly string[]) =>
+    `writer 'nest': this version of @nestjs/core did not pipe a writer the library can take over, so the stream's events go through the route's Observable, where interceptors can alter or end them${interceptors.length > 0 ? ` (global interceptors: ${interceptors.join(', ')})` : ''}. Use writer 'direct', which interceptors do not reach.`,
   REDIS_TOO_OLD: (version: string) =>
     `Redis ${version} is too old: the transport needs Redis 7 or newer (stream max-deleted-entry-id, XRANGE exclusive ranges).`,
 } as const;

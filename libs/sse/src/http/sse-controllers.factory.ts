@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -13,12 +14,14 @@ import {
   type Type,
   UseFilters,
   UseGuards,
+  VERSION_NEUTRAL,
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import type { SseMessage } from '../core/sse-message.interface.js';
 import type { SseStats } from '../core/sse-stats.interface.js';
 import type { SseModuleExtras } from '../options/sse-module-options.interface.js';
+import { check } from '../options/sse-option.rules.js';
 import type { SsePublishDto } from './dto/sse-publish.dto.js';
 import type { SseAdapterRequest, SseAdapterResponse } from './raw-http.util.js';
 import { SseAdminGuard } from './sse-admin.guard.js';
@@ -28,7 +31,9 @@ import { SseErrorFilter } from './sse-error.filter.js';
 import { SseRawQuery } from './sse-raw-query.decorator.js';
 import { SseJsonBodyGuard } from './sse-json-body.guard.js';
 import { SseOriginGuard } from './sse-origin.guard.js';
-import { type SseStreamQuery, SseStreamHandler } from './sse-stream.handler.js';
+import type { SseStreamQuery } from './sse-stream-admission.js';
+import { SseStreamAdmissionGuard } from './sse-stream-admission.guard.js';
+import { SseStreamHandler } from './sse-stream.handler.js';
 import { SseUser } from './sse-user.decorator.js';
 import {
   SsePublishBodyPipe,
@@ -38,28 +43,54 @@ import {
 /** The route options of one registration, defaults applied. @internal */
 export type SseRouteOptions = Required<
   Pick<SseModuleExtras, 'path' | 'writer' | 'adminRoutes'>
->;
+> &
+  Pick<SseModuleExtras, 'decorators'>;
 
 /**
  * Declares the controllers of one module registration with Nest's own
  * decorators: `GET <path>/stream` with the chosen writer, and the admin
  * routes when enabled. Each registration gets classes of its own, so two
- * registrations in one process keep separate routes.
+ * registrations in one process keep separate routes. The application's
+ * `decorators` are applied to each class first, so the guards they add run
+ * before the library's. The routes are version-neutral: with the
+ * application's versioning on, their URL stays the same (an EventSource can
+ * send neither a version header nor a media-type parameter, and its URL is
+ * the library's protocol, not a version of the application's API).
  * @internal
  */
 export function createSseControllers(routes: SseRouteOptions): Type[] {
   const path = routes.path.replace(/^\/+|\/+$/g, '') || '/';
+  const decorators = routes.decorators ?? [];
+  check(
+    'decorators',
+    Array.isArray(decorators) &&
+      decorators.every((decorator) => typeof decorator === 'function'),
+    'an array of class decorators, e.g. [Public()]',
+    Array.isArray(decorators) ? decorators.map(describeEntry) : decorators,
+  );
+  const fromApplication = applyDecorators(...decorators);
   const stream =
     routes.writer === 'nest'
-      ? nestStreamController(path)
-      : directStreamController(path);
-  return routes.adminRoutes ? [stream, adminController(path)] : [stream];
+      ? nestStreamController(path, fromApplication)
+      : directStreamController(path, fromApplication);
+  return routes.adminRoutes
+    ? [stream, adminController(path, fromApplication)]
+    : [stream];
 }
 
-function directStreamController(path: string): Type {
-  @Controller(path)
+/** What the error message shows of one entry: never a function's source. */
+function describeEntry(entry: unknown): unknown {
+  return typeof entry === 'function' ? 'function' : entry;
+}
+
+function directStreamController(
+  path: string,
+  fromApplication: ClassDecorator,
+): Type {
+  @Controller({ path, version: VERSION_NEUTRAL })
   @UseGuards(SseOriginGuard, SseAuthGuard)
   @UseFilters(SseErrorFilter)
+  @fromApplication
   class SseStreamController extends SseStreamHandler {
     @Get('stream')
     stream(
@@ -74,28 +105,28 @@ function directStreamController(path: string): Type {
   return SseStreamController;
 }
 
-function nestStreamController(path: string): Type {
-  @Controller(path)
-  @UseGuards(SseOriginGuard, SseAuthGuard)
+function nestStreamController(
+  path: string,
+  fromApplication: ClassDecorator,
+): Type {
+  @Controller({ path, version: VERSION_NEUTRAL })
+  @UseGuards(SseOriginGuard, SseAuthGuard, SseStreamAdmissionGuard)
   @UseFilters(SseErrorFilter)
+  @fromApplication
   class SseStreamController extends SseStreamHandler {
     @Sse('stream')
-    stream(
-      @Req() request: SseAdapterRequest,
-      @Res({ passthrough: true }) response: SseAdapterResponse,
-      @SseUser() identity: SseIdentity,
-      @SseRawQuery(SseStreamQueryPipe) query: SseStreamQuery,
-    ): Promise<Observable<MessageEvent>> {
-      return this.streamNest(request, response, identity, query);
+    stream(@Req() request: SseAdapterRequest): Observable<MessageEvent> {
+      return this.streamNest(request);
     }
   }
   return SseStreamController;
 }
 
-function adminController(path: string): Type {
-  @Controller(path)
+function adminController(path: string, fromApplication: ClassDecorator): Type {
+  @Controller({ path, version: VERSION_NEUTRAL })
   @UseGuards(SseAuthGuard, SseAdminGuard)
   @UseFilters(SseErrorFilter)
+  @fromApplication
   class SseAdminController extends SseAdminHandler {
     @Post('publish')
     @HttpCode(202)

@@ -12,9 +12,15 @@ import { parse, type ParsedUrlQuery } from 'node:querystring';
  * @internal
  */
 export const SseRawQuery = createParamDecorator(
-  (_: unknown, context: ExecutionContext): ParsedUrlQuery | undefined => {
-    const url = context.switchToHttp().getRequest<IncomingMessage>().url;
-    const at = url?.indexOf('?') ?? -1;
-    return at < 0 ? undefined : parse(url!.slice(at + 1));
-  },
+  (_: unknown, context: ExecutionContext): ParsedUrlQuery | undefined =>
+    rawQuery(context.switchToHttp().getRequest<Pick<IncomingMessage, 'url'>>()),
 );
+
+/** The query of a request's raw URL, as {@link SseRawQuery} reads it. @internal */
+export function rawQuery(
+  request: Pick<IncomingMessage, 'url'>,
+): ParsedUrlQuery | undefined {
+  const { url } = request;
+  const at = url?.indexOf('?') ?? -1;
+  return at < 0 ? undefined : parse(url!.slice(at + 1));
+}

@@ -39,7 +39,7 @@ export type ResolvedSseOptions = Required<
     'auth' | 'authenticator' | 'topicAuthorizer' | 'history' | 'transport'
   >
 > &
-  Required<Omit<SseModuleExtras, 'isGlobal'>> & {
+  Required<Omit<SseModuleExtras, 'isGlobal' | 'decorators'>> & {
     history: Required<SseHistoryOptions>;
     transport: SseMemoryTransportOptions | ResolvedSseRedisTransportOptions;
     /** Set unless an `authenticator` replaces JWT. */

@@ -44,6 +44,22 @@ export interface SseModuleExtras {
    * @default false
    */
   adminRoutes?: boolean;
+  /**
+   * Class decorators of the application applied to every controller of the
+   * library (the stream, and the admin routes when mounted), so that the
+   * application's own guards, interceptors and filters can tell the
+   * library's routes apart. Typical: the `@Public()` that exempts a route
+   * from an application-wide JWT guard (the library authenticates its routes
+   * itself). They are applied before the library's own, so guards they add
+   * run before the library's authentication.
+   * @example
+   * ```ts
+   * export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
+   * SseModule.forRoot({ auth, decorators: [Public()] })
+   * ```
+   * @default []
+   */
+  decorators?: readonly ClassDecorator[];
 }
 
 /**

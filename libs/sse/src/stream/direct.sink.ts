@@ -27,6 +27,8 @@ export const SSE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
  * When anything wraps `res.write` (a compression middleware, an
  * instrumentation library), or on HTTP/1.0 and HTTP/2, frames go through
  * `res.write` as usual.
+ *
+ * Both writers use it: the nest writer once Nest has sent the headers.
  * @internal
  */
 export class DirectSink implements SseSink {
@@ -49,13 +51,16 @@ export class DirectSink implements SseSink {
       socket.cork();
       process.nextTick(() => socket.uncork());
     }
-    response.writeHead(
-      200,
-      http1
-        ? { ...SSE_RESPONSE_HEADERS, Connection: 'keep-alive' }
-        : SSE_RESPONSE_HEADERS,
-    );
-    response.flushHeaders();
+    // The nest writer's headers are out already: Nest's own writer sent them.
+    if (!response.headersSent) {
+      response.writeHead(
+        200,
+        http1
+          ? { ...SSE_RESPONSE_HEADERS, Connection: 'keep-alive' }
+          : SSE_RESPONSE_HEADERS,
+      );
+      response.flushHeaders();
+    }
     if (writesChunksUnwrapped(response, request)) this.socket = request.socket;
   }
 

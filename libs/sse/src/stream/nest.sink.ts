@@ -6,9 +6,11 @@ import type { SseSink } from './sse-sink.interface.js';
 
 /**
  * Hands events to Nest's own `@Sse()` pipeline through the Observable the
- * route returned. Events are handed over only while the response takes
- * data, so the events Nest holds stay few and the connection's own bounded
- * queue decides when a client is slow.
+ * route returned: the nest writer's fallback, for a version of Nest whose
+ * writer the library cannot take over (`http/sse-nest-stream.ts`). Events
+ * are handed over only while the response takes data, so the events Nest
+ * holds stay few and the connection's own bounded queue decides when a
+ * client is slow.
  * @internal
  */
 export class NestSink implements SseSink {
