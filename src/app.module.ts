@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SseModule } from '@app/sse';
+import { SseModule } from 'nestjs-sse-broker';
 import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { ApprovalTopicsAuthorizer } from './approvals/approval-topics.authorizer.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';

@@ -1,7 +1,7 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { setSseServerTimeouts } from '@app/sse';
+import { setSseServerTimeouts } from 'nestjs-sse-broker';
 import { AppModule } from './app.module.js';
 
 /** What main.ts and the e2e specs both apply to the application, before it listens. */

@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import type { SseWriter } from '@app/sse';
+import type { SseWriter } from 'nestjs-sse-broker';
 import {
   deleteKeys,
   describeWithRedis,

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { SseModule, type SseWriter } from '@app/sse';
+import { SseModule, type SseWriter } from 'nestjs-sse-broker';
 import { StreamClient } from './utils/sse-client.js';
 import { TEST_SECRET } from './utils/sse-test-app.js';
 

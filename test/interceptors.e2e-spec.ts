@@ -1,4 +1,4 @@
-import type { SseIdentity } from '@app/sse';
+import type { SseIdentity } from 'nestjs-sse-broker';
 import { EventSource } from 'eventsource';
 import request from 'supertest';
 import {

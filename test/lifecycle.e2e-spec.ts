@@ -1,4 +1,4 @@
-import type { SseConnectionEvent } from '@app/sse';
+import type { SseConnectionEvent } from 'nestjs-sse-broker';
 import { RawStreamClient } from './utils/raw-client.js';
 import { RUNS, startApp, until, type TestApp } from './utils/sse-test-app.js';
 

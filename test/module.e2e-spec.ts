@@ -8,7 +8,7 @@ import {
   SseModule,
   type SseModuleOptions,
   type SseRequest,
-} from '@app/sse';
+} from 'nestjs-sse-broker';
 import { StreamClient } from './utils/sse-client.js';
 import { ADAPTERS, startApp } from './utils/sse-test-app.js';
 

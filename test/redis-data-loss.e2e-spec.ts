@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { SseWriter } from '@app/sse';
+import type { SseWriter } from 'nestjs-sse-broker';
 import { describeWithRedisServer, OwnRedisServer } from './utils/redis.js';
 import type { ReceivedEvent, StreamClient } from './utils/sse-client.js';
 import { startApp, until, type TestApp } from './utils/sse-test-app.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SseRootOptions } from '@app/sse';
+import type { SseRootOptions } from 'nestjs-sse-broker';
 import {
   deleteKeys,
   describeWithRedis,

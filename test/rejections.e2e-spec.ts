@@ -9,7 +9,7 @@ import {
   SseModule,
   type SseRequest,
   type SseTopicAuthorizer,
-} from '@app/sse';
+} from 'nestjs-sse-broker';
 import { StreamClient } from './utils/sse-client.js';
 import {
   ADAPTERS,

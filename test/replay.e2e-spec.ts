@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SseIdentity, SseTopicAuthorizer } from '@app/sse';
+import type { SseIdentity, SseTopicAuthorizer } from 'nestjs-sse-broker';
 import { RawStreamClient } from './utils/raw-client.js';
 import { StreamClient } from './utils/sse-client.js';
 import { RUNS, startApp, until, type TestApp } from './utils/sse-test-app.js';

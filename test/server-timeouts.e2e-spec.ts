@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { setSseServerTimeouts } from '@app/sse';
+import { setSseServerTimeouts } from 'nestjs-sse-broker';
 import { startApp, WRITERS, type TestApp } from './utils/sse-test-app.js';
 
 /** A socket that sends `head` and then one byte of `drip` every 100 ms; resolves with what it received once the server closes it. */

@@ -1,4 +1,4 @@
-import type { SseConnectionEvent } from '@app/sse';
+import type { SseConnectionEvent } from 'nestjs-sse-broker';
 import { RUNS, startApp, until, type TestApp } from './utils/sse-test-app.js';
 
 describe.each(RUNS)('stream endpoint (%s writer, %s)', (writer, adapter) => {

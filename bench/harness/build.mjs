@@ -1,8 +1,9 @@
-// Compiles the library and the Nest-based servers with the project's
-// TypeScript (decorator metadata is needed by Nest's injector, so no
-// type-stripping loader will do) into bench/.build, which is gitignored.
+// Builds the library package (libs/sse/dist, what `nestjs-sse-broker`
+// resolves to, as in an application), then compiles the Nest-based servers
+// with the project's TypeScript (decorator metadata is needed by Nest's
+// injector, so no type-stripping loader will do) into bench/.build, which is
+// gitignored.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BENCH_DIR, BUILD_DIR, ROOT_DIR } from './paths.mjs';
@@ -16,6 +17,15 @@ const require = createRequire(import.meta.url);
 export function buildServers(log = console.log) {
   const started = Date.now();
   const tsc = require.resolve('typescript/bin/tsc');
+  const library = spawnSync(
+    process.execPath,
+    [tsc, '-p', join(ROOT_DIR, 'libs/sse/tsconfig.build.json')],
+    { cwd: ROOT_DIR, encoding: 'utf8' },
+  );
+  if (library.status !== 0)
+    throw new Error(
+      `the library does not build:\n${library.stdout}${library.stderr}`,
+    );
   const run = spawnSync(
     process.execPath,
     [tsc, '-p', join(BENCH_DIR, 'tsconfig.json')],
@@ -38,18 +48,6 @@ export function buildServers(log = console.log) {
     );
     diagnostics.slice(0, 5).forEach((l) => log(`    ${l}`));
   }
-  // `@app/sse` is a tsconfig path, which tsc does not rewrite: a one-line
-  // package in the build's node_modules resolves it at run time.
-  const shim = join(BUILD_DIR, 'node_modules', '@app', 'sse');
-  mkdirSync(shim, { recursive: true });
-  writeFileSync(
-    join(shim, 'package.json'),
-    JSON.stringify({ name: '@app/sse', type: 'module', main: 'index.js' }),
-  );
-  writeFileSync(
-    join(shim, 'index.js'),
-    "export * from '../../../libs/sse/src/index.js';\n",
-  );
   log(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { ms: Date.now() - started, libraryTypeErrors: diagnostics.length };
 }

@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { SseBroker, SseModule, type SseWriter } from '@app/sse';
+import { SseBroker, SseModule, type SseWriter } from 'nestjs-sse-broker';
 import { argOf, serveControl, trackConnections } from './control.js';
 
 const writer = argOf('writer', 'direct') as SseWriter;

@@ -13,7 +13,7 @@ import {
   SseHttpException,
   type SseIdentity,
   SseUser,
-} from '@app/sse';
+} from 'nestjs-sse-broker';
 import { LiveEvents } from '../live/live-events.service.js';
 import type { Announcement } from './announcement.js';
 import { AnnouncementDto } from './announcement.dto.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SseIdentity, SseTopicAuthorizer } from '@app/sse';
+import type { SseIdentity, SseTopicAuthorizer } from 'nestjs-sse-broker';
 import { ApprovalsRepository } from './approvals.repository.js';
 
 /**

@@ -18,7 +18,7 @@ import {
   type SseIdentity,
   SseUser,
   toMessageEvent,
-} from '@app/sse';
+} from 'nestjs-sse-broker';
 import type { Approval } from './approval.js';
 import {
   CreateApprovalDto,

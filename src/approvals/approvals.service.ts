@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { SseHttpException, type SseIdentity } from '@app/sse';
+import { SseHttpException, type SseIdentity } from 'nestjs-sse-broker';
 import { Database } from '../database/database.js';
 import { LiveEvents } from '../live/live-events.service.js';
 import type { NewNotification } from '../notifications/notifications.repository.js';

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Request, Response } from 'express';
-import { SseAuthGuard, type SseIdentity, SseUser } from '@app/sse';
+import { SseAuthGuard, type SseIdentity, SseUser } from 'nestjs-sse-broker';
 import { jwtSecret } from '../config/jwt-secret.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthService } from './auth.service.js';

@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { SseHttpException } from '@app/sse';
+import { SseHttpException } from 'nestjs-sse-broker';
 import type { LoginLimits } from '../config/login-limits.config.js';
 import { type User, UsersRepository } from '../users/users.repository.js';
 import { FailureWindow } from './failure-window.js';

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { SseHttpException } from '@app/sse';
+import { SseHttpException } from 'nestjs-sse-broker';
 
 /** 429 `too_many_attempts`, with the seconds to wait (sent as `Retry-After`). */
 export class TooManyAttemptsException extends SseHttpException {

@@ -1,4 +1,4 @@
-import type { SseModuleExtras, SseModuleOptions, SseWriter } from '@app/sse';
+import type { SseModuleExtras, SseModuleOptions, SseWriter } from 'nestjs-sse-broker';
 import { jwtSecret } from './jwt-secret.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { SseBroker } from '@app/sse';
+import { SseBroker } from 'nestjs-sse-broker';
 import { Database } from '../database/database.js';
 import { LiveEvents } from '../live/live-events.service.js';
 

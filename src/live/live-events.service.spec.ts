@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { SseBroker, SseModule } from '@app/sse';
+import { SseBroker, SseModule } from 'nestjs-sse-broker';
 import { LiveEvents } from './live-events.service.js';
 
 describe('LiveEvents', () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SseBroker } from '@app/sse';
+import { SseBroker } from 'nestjs-sse-broker';
 
 /**
  * Publishes after the database has committed. A failed publish never undoes

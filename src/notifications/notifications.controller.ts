@@ -10,7 +10,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { SseAuthGuard, type SseIdentity, SseUser } from '@app/sse';
+import { SseAuthGuard, type SseIdentity, SseUser } from 'nestjs-sse-broker';
 import type { Notification } from './notification.js';
 import {
   CreateNotificationDto,

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { SseHttpException, type SseIdentity } from '@app/sse';
+import { SseHttpException, type SseIdentity } from 'nestjs-sse-broker';
 import type { Queryable } from '../database/database.js';
 import { LiveEvents } from '../live/live-events.service.js';
 import { UsersRepository } from '../users/users.repository.js';

@@ -8,7 +8,7 @@ import {
   InjectSseOptions,
   type ResolvedSseOptions,
   SseHttpException,
-} from '@app/sse';
+} from 'nestjs-sse-broker';
 import type { Request } from 'express';
 import { isLibraryRoute } from './library-route.util.js';
 import { isStateChanging } from './state-changing.util.js';

@@ -1,4 +1,4 @@
-import type { ResolvedSseOptions } from '@app/sse';
+import type { ResolvedSseOptions } from 'nestjs-sse-broker';
 import type { Request } from 'express';
 
 /**

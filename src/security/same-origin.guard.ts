@@ -8,7 +8,7 @@ import {
   InjectSseOptions,
   type ResolvedSseOptions,
   SseHttpException,
-} from '@app/sse';
+} from 'nestjs-sse-broker';
 import type { Request } from 'express';
 import { appOriginsFromEnv } from '../config/app-origins.config.js';
 import { isLibraryRoute } from './library-route.util.js';

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { SseBroker } from '@app/sse';
+import { SseBroker } from 'nestjs-sse-broker';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { hold, release, starting } from '../utils/resources.js';

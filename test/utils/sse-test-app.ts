@@ -11,7 +11,7 @@ import {
   SseModule,
   type SseRootOptions,
   type SseWriter,
-} from '@app/sse';
+} from 'nestjs-sse-broker';
 import { hold, release, starting, waitFor } from './resources.js';
 import { StreamClient } from './sse-client.js';
 
