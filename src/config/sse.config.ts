@@ -1,4 +1,8 @@
-import type { SseModuleExtras, SseModuleOptions, SseWriter } from 'nestjs-sse-broker';
+import type {
+  SseModuleExtras,
+  SseModuleOptions,
+  SseWriter,
+} from 'nestjs-sse-broker';
 import { jwtSecret } from './jwt-secret.js';
 
 /**
