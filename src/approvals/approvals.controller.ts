@@ -4,20 +4,21 @@ import {
   Get,
   HttpCode,
   HttpStatus,
-  type MessageEvent,
   Param,
   Post,
   Query,
-  Sse,
+  Req,
+  Res,
+  UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { map, type Observable } from 'rxjs';
+import type { Request, Response } from 'express';
 import {
   SseAuthGuard,
-  SseBroker,
+  SseErrorFilter,
   type SseIdentity,
+  SseStreams,
   SseUser,
-  toMessageEvent,
 } from 'nestjs-sse-broker';
 import type { Approval } from './approval.js';
 import {
@@ -32,7 +33,7 @@ import { ApprovalsService, approvalTopic } from './approvals.service.js';
 export class ApprovalsController {
   constructor(
     private readonly approvals: ApprovalsService,
-    private readonly broker: SseBroker,
+    private readonly streams: SseStreams,
   ) {}
 
   @Post()
@@ -80,18 +81,23 @@ export class ApprovalsController {
   }
 
   /**
-   * The shape the library is known by: an `@Sse()` route, guarded like the
-   * rest, returning the broker's Observable of this approval's topic. The
-   * participant check runs before the stream opens, so others get a real 404.
+   * A full library stream on the application's own route: this approval's
+   * topic, for a participant (others get a real 404 before the stream
+   * opens), with the library's replay, heartbeats, token expiry, limits and
+   * slow-consumer policy.
    */
-  @Sse(':id/events')
+  @Get(':id/events')
+  @UseFilters(SseErrorFilter)
   async events(
     @SseUser() user: SseIdentity,
     @Param('id') id: string,
-  ): Promise<Observable<MessageEvent>> {
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     await this.approvals.assertParticipant(user, id);
-    return this.broker
-      .topicStream(approvalTopic(id), { tenantId: user.tenantId })
-      .pipe(map(toMessageEvent));
+    await this.streams.open(request, response, {
+      identity: user,
+      topics: [approvalTopic(id)],
+    });
   }
 }

@@ -73,6 +73,10 @@ export { SseAuthGuard } from './http/sse-auth.guard.js';
 export { SseUser } from './http/sse-user.decorator.js';
 export { SseHttpException } from './http/sse-http.exception.js';
 export { SseErrorFilter } from './http/sse-error.filter.js';
+export {
+  SseStreams,
+  type SseStreamOptions,
+} from './http/sse-streams.service.js';
 export { SseStreamQueryDto } from './http/dto/sse-stream-query.dto.js';
 export { SsePublishDto } from './http/dto/sse-publish.dto.js';
 export { toMessageEvent } from './http/to-message-event.util.js';

@@ -4,6 +4,7 @@ import { SseTopicAuthorizer } from './auth/sse-topic-authorizer.interface.js';
 import { SseBroker } from './broker/sse-broker.js';
 import { SseAuthGuard } from './http/sse-auth.guard.js';
 import { SseErrorFilter } from './http/sse-error.filter.js';
+import { SseStreams } from './http/sse-streams.service.js';
 import { SSE_RESOLVED_OPTIONS } from './options/resolved-sse-options.interface.js';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -48,6 +49,7 @@ function withSseProviders(
     providers: [...(definition.providers ?? []), ...createSseProviders(given)],
     exports: [
       SseBroker,
+      SseStreams,
       SseAuthGuard,
       SseErrorFilter,
       SseAuthenticator,

@@ -11,6 +11,7 @@ import { SseAdminGuard } from './http/sse-admin.guard.js';
 import { SseAuthGuard } from './http/sse-auth.guard.js';
 import { SseErrorFilter } from './http/sse-error.filter.js';
 import { SseStreamAdmission } from './http/sse-stream-admission.js';
+import { SseStreams } from './http/sse-streams.service.js';
 import { SseStreamAdmissionGuard } from './http/sse-stream-admission.guard.js';
 import {
   SsePublishBodyPipe,
@@ -84,6 +85,7 @@ export function createSseProviders(given?: SseModuleOptions): Provider[] {
     SseStreamQueryPipe,
     SsePublishBodyPipe,
     SseStreamAdmission,
+    SseStreams,
     SseStreamAdmissionGuard,
   ];
 }

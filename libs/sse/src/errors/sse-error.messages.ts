@@ -40,6 +40,8 @@ export const SSE_MESSAGES = {
     'This server has reached its connection limit; retry later.',
   USER_CONNECTION_LIMIT: (max: number) =>
     `At most ${max} streams per user are allowed; close another tab or window first.`,
+  TOO_MANY_TOPICS: (count: number, max: number) =>
+    `at most ${max} topics are allowed per stream (maxTopicsPerConnection); got ${count}.`,
   TOPIC_FORBIDDEN: (topic: string) =>
     `Not allowed to subscribe to topic "${topic}".`,
   QUERY_TOKEN_NOT_ALLOWED: () =>
