@@ -1,6 +1,6 @@
-// Adds lock-file entries for optional platform packages that the registry
-// mirror of this workplace does not carry (it only serves this machine's
-// platform), so that `npm ci` validates the lock file on a clean clone.
+// Adds lock-file entries for the optional platform packages of other
+// platforms than the one `npm install` ran on, when the lock file lacks them,
+// so that `npm ci` validates the lock file on a clean clone.
 // Each added entry is marked optional with the os/cpu its name encodes, so
 // npm skips it here without fetching it, exactly as it skips any other
 // platform's binary. Run after `npm install` changes package-lock.json.

@@ -6,9 +6,10 @@ import {
   REDIS_URL,
   redisClient,
   testPrefix,
+  startRedisApp,
 } from './utils/redis.js';
 import type { StreamClient } from './utils/sse-client.js';
-import { startApp, until, type TestApp } from './utils/sse-test-app.js';
+import { until, type TestApp } from './utils/sse-test-app.js';
 import { TcpProxy } from './utils/tcp-proxy.js';
 
 const eventsNamed = (c: StreamClient, event: string) =>
@@ -24,20 +25,7 @@ describeWithRedis('Redis transport: idempotency keys', () => {
   let p: TestApp;
 
   const instance = (options: SseRootOptions = {}, url = REDIS_URL!) =>
-    startApp({
-      transport: {
-        type: 'redis',
-        url,
-        keyPrefix: prefix,
-        canaryInterval: 300,
-        presenceTtl: 1_500,
-        commandTimeout: 500,
-      },
-      history: { size: 5, ttl: 60_000 },
-      heartbeatInterval: 1_000,
-      clientTimeout: 60_000,
-      ...options,
-    });
+    startRedisApp(prefix, { ...options }, url);
 
   beforeAll(async () => {
     redis = redisClient();

@@ -6,14 +6,10 @@ import {
   REDIS_URL,
   redisClient,
   testPrefix,
+  startRedisApp,
 } from './utils/redis.js';
 import type { StreamClient } from './utils/sse-client.js';
-import {
-  ADAPTERS,
-  startApp,
-  until,
-  type TestApp,
-} from './utils/sse-test-app.js';
+import { ADAPTERS, until, type TestApp } from './utils/sse-test-app.js';
 import { TcpProxy } from './utils/tcp-proxy.js';
 
 const messages = (c: StreamClient) =>
@@ -29,22 +25,11 @@ describeWithRedis.each(ADAPTERS)('Redis, three instances (%s)', (adapter) => {
   let c: TestApp;
 
   const instance = (options: SseRootOptions = {}, url = REDIS_URL!) =>
-    startApp({
-      adapter,
-      transport: {
-        type: 'redis',
-        url,
-        keyPrefix: prefix,
-        canaryInterval: 300,
-        presenceTtl: 1_500,
-        commandTimeout: 500,
-      },
-      history: { size: 5, ttl: 60_000 },
-      maxConnectionsPerUser: 2,
-      heartbeatInterval: 1_000,
-      clientTimeout: 60_000,
-      ...options,
-    });
+    startRedisApp(
+      prefix,
+      { adapter, maxConnectionsPerUser: 2, ...options },
+      url,
+    );
 
   beforeAll(async () => {
     redis = redisClient();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { forget, hold } from './resources.js';
+import { startApp, type TestApp, type TestAppOptions } from './sse-test-app.js';
 
 /**
  * The Redis the transport tests use: `REDIS_URL`, or the local default when
@@ -213,5 +214,30 @@ function freePort(): Promise<number> {
       const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * An app on the Redis transport under `prefix`, with the short intervals the
+ * Redis specs use (canary, presence, command timeout, heartbeats).
+ */
+export function startRedisApp(
+  prefix: string,
+  options: TestAppOptions = {},
+  url = REDIS_URL!,
+): Promise<TestApp> {
+  return startApp({
+    transport: {
+      type: 'redis',
+      url,
+      keyPrefix: prefix,
+      canaryInterval: 300,
+      presenceTtl: 1_500,
+      commandTimeout: 500,
+    },
+    history: { size: 5, ttl: 60_000 },
+    heartbeatInterval: 1_000,
+    clientTimeout: 60_000,
+    ...options,
   });
 }
