@@ -48,6 +48,7 @@ export class SseBrowserClient<
     (state: SseClientState, detail?: SseStateDetail) => void
   >();
   private current: SseClientState = 'connecting';
+  private detail?: SseStateDetail;
   private currentClientId?: string;
   private lastId?: string;
   private user?: string;
@@ -265,6 +266,7 @@ export class SseBrowserClient<
   private setState(state: SseClientState, detail?: SseStateDetail): void {
     if (state === this.current && detail === undefined) return;
     this.current = state;
+    this.detail = detail;
     for (const handler of this.stateHandlers)
       call(() => handler(state, detail));
   }
@@ -274,6 +276,7 @@ export class SseBrowserClient<
     this.post({
       type: 'state',
       state: this.current,
+      detail: this.detail,
       clientId: this.currentClientId,
     });
   }
