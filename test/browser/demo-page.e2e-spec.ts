@@ -345,6 +345,41 @@ describeWithBrowser('demo page in headless Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('keeps relative times current, and returns to the login form when the session ends', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    await context.clock.install();
+    const page = await context.newPage();
+    await page.goto(demo.url('/'));
+    await logIn('dave', page);
+    const token = await demo.login('dave');
+    await demo
+      .http()
+      .post('/notifications')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ recipientId: 'dave', title: 'Note to self', body: '' });
+    const time = page.locator('#notifications li', {
+      hasText: 'Note to self',
+    });
+    await time.locator('time', { hasText: 'just now' }).waitFor();
+    await context.clock.fastForward('05:00');
+    await time.locator('time', { hasText: '5 min ago' }).waitFor();
+
+    // The cookie is gone (expired, or revoked elsewhere) and the server ends the stream.
+    await context.clearCookies();
+    expect(
+      demo.broker.disconnectUser('dave', { tenantId: 'globex' }),
+    ).toBeGreaterThan(0);
+    await page.waitForSelector('#login-view', { state: 'visible' });
+    await expectText(
+      page,
+      '#login-error',
+      'Your session has ended. Please log in again.',
+    );
+    expect(await page.locator('#notifications li').count()).toBe(0);
+    await expectText(page, '#connection', 'offline');
+    await context.close();
+  });
+
   it('shows a login error for a wrong password, and a missing field before asking the server', async () => {
     const page = await openPage();
     await page.fill('#login-form [name=username]', 'alice');
