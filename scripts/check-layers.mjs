@@ -22,6 +22,9 @@ const MAY_IMPORT = {
   stream: ['errors', 'options', 'core', 'auth'],
   broker: ['errors', 'options', 'core', 'auth', 'stream', 'transport'],
   http: ['errors', 'options', 'core', 'auth', 'stream', 'broker'],
+  // The browser client (subpath `nestjs-sse-broker/client`, built on its own):
+  // no Nest, RxJS or Node, so nothing else of the library.
+  client: [],
   '.': ['*'],
 };
 

@@ -1,0 +1,223 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  describeWithRedis,
+  startRedisApp,
+  testPrefix,
+} from '../utils/redis.js';
+import { release } from '../utils/resources.js';
+import { startApp, TEST_SECRET, type TestApp } from '../utils/sse-test-app.js';
+import {
+  ClientPageServer,
+  describeWithBrowser,
+  launchChromium,
+  numbers,
+  record,
+  untilPage,
+} from './client-harness.js';
+
+/** Quick reconnects after a shutdown, so that the specs do not wait for the defaults. */
+const FAST = { retry: 200, reconnectJitter: 100 };
+
+describeWithBrowser('browser client: recovery', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let front: ClientPageServer | undefined;
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  beforeEach(async () => {
+    context = await browser.newContext();
+  });
+  afterEach(async () => {
+    await context?.close();
+    await front?.close();
+    front = undefined;
+    await Promise.all(apps.splice(0).map((a) => a.close()));
+  }, 60_000);
+  afterAll(async () => {
+    await release(browser);
+  }, 60_000);
+
+  async function serve(app: TestApp): Promise<TestApp> {
+    apps.push(app);
+    if (front) front.use(app);
+    else front = await ClientPageServer.start(app);
+    return app;
+  }
+
+  async function open(query: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(front!.url(`/?${query}`));
+    await untilPage(page, (r) => r.state === 'live', 'live');
+    return page;
+  }
+
+  /** Stops `app` (its streams get `close: shutdown`); the front answers 502 meanwhile. */
+  async function stop(app: TestApp): Promise<void> {
+    front!.use(undefined);
+    await app.close();
+  }
+
+  describeWithRedis('with the Redis transport', () => {
+    it('a server restart resumes from the last id: what was published while it was down arrives once, in order', async () => {
+      const prefix = testPrefix();
+      const first = await serve(await startRedisApp(prefix, FAST));
+      const page = await open('user=carol');
+      await first.broker.sendToUser('carol', 'note', { n: 1 });
+      await first.broker.sendToUser('carol', 'note', { n: 2 });
+      await untilPage(page, (r) => numbers(r).length === 2, 'two notes');
+      const before = (await record(page)).clientId;
+
+      await stop(first);
+      await untilPage(page, (r) => r.state === 'reconnecting', 'reconnecting');
+      const second = await startRedisApp(prefix, FAST);
+      apps.push(second);
+      // Published before the page can reach the new instance: only the history has them.
+      await second.broker.sendToUser('carol', 'note', { n: 3 });
+      await second.broker.sendToUser('carol', 'note', { n: 4 });
+      front!.use(second);
+      await untilPage(
+        page,
+        (r) => r.state === 'live' && r.clientId !== before,
+        'live on the new instance',
+      );
+      await second.broker.sendToUser('carol', 'note', { n: 5 });
+      await untilPage(page, (r) => numbers(r).includes(5), 'the last note');
+
+      const r = await record(page);
+      expect(numbers(r)).toEqual([1, 2, 3, 4, 5]);
+      expect(r.resets).toEqual([]);
+    }, 90_000);
+  });
+
+  it('a restart that lost the history calls onReset once, and live events follow', async () => {
+    const first = await serve(await startApp(FAST));
+    const page = await open('user=dave');
+    await first.broker.sendToUser('dave', 'note', { n: 1 });
+    await untilPage(page, (r) => numbers(r).length === 1, 'first note');
+
+    await stop(first);
+    // A new process: a new epoch, the old cursor is unknown.
+    const second = await serve(await startApp(FAST));
+    await untilPage(
+      page,
+      (r) => r.resets.length > 0 && r.state === 'live',
+      'reset',
+    );
+    await second.broker.sendToUser('dave', 'note', { n: 2 });
+    await untilPage(page, (r) => numbers(r).includes(2), 'second note');
+
+    const r = await record(page);
+    expect(r.resets).toEqual([
+      expect.objectContaining({ reason: 'unknown_cursor' }),
+    ]);
+    expect(numbers(r)).toEqual([1, 2]);
+  }, 90_000);
+
+  it('a reload resumes from the stored cursor: what was published meanwhile arrives, nothing twice', async () => {
+    const app = await serve(await startApp(FAST));
+    const page = await open('user=erin');
+    await app.broker.sendToUser('erin', 'note', { n: 1 });
+    await untilPage(page, (r) => numbers(r).length === 1, 'first note');
+    await page.goto('about:blank');
+    await app.broker.sendToUser('erin', 'note', { n: 2 });
+
+    await page.goto(front!.url('/?user=erin'));
+    await untilPage(page, (r) => r.state === 'live', 'live again');
+    await app.broker.sendToUser('erin', 'note', { n: 3 });
+    await untilPage(page, (r) => numbers(r).includes(3), 'third note');
+    expect(numbers(await record(page))).toEqual([2, 3]);
+  }, 90_000);
+
+  it('an expiring token is replaced without losing an event', async () => {
+    const app = await serve(await startApp(FAST));
+    const page = await open('user=frank&expiresIn=3');
+    await app.broker.sendToUser('frank', 'note', { n: 1 });
+    await untilPage(page, (r) => numbers(r).length === 1, 'first note');
+    // Published around the first token's expiry, whichever way it is replaced.
+    await untilPage(page, (r) => r.tokens >= 2, 'a second token');
+    await app.broker.sendToUser('frank', 'note', { n: 2 });
+    // The stream has outlived its first token (3 s): refreshed, or reconnected after token_expired.
+    await untilPage(
+      page,
+      (r) => r.tokens >= 3 && r.state === 'live',
+      'a third token',
+    );
+    await app.broker.sendToUser('frank', 'note', { n: 3 });
+    await untilPage(page, (r) => numbers(r).includes(3), 'third note');
+
+    const r = await record(page);
+    expect(numbers(r)).toEqual([1, 2, 3]);
+    expect(r.states.some(([s]) => s === 'closed')).toBe(false);
+  }, 90_000);
+});
+
+describeWithBrowser(
+  'browser client: cookie authentication (EventSource)',
+  () => {
+    let browser: Browser;
+    let app: TestApp;
+    let front: ClientPageServer;
+
+    beforeAll(async () => {
+      app = await startApp({
+        ...FAST,
+        auth: { secret: TEST_SECRET, cookieName: 'sse_token' },
+      });
+      front = await ClientPageServer.start(app);
+    }, 60_000);
+    beforeAll(async () => {
+      browser = await launchChromium();
+    }, 60_000);
+    afterAll(async () => {
+      await release(browser);
+      await front?.close();
+      await app?.close();
+    }, 60_000);
+
+    it('streams with the cookie; after `disconnected` it stays closed until reconnect(), which resumes from the last id', async () => {
+      const context = await browser.newContext();
+      await context.addCookies([
+        {
+          name: 'sse_token',
+          value: app.token({ sub: 'gina' }),
+          url: front.url('/'),
+        },
+      ]);
+      const page = await context.newPage();
+      await page.goto(front.url('/?user=gina&auth=cookie&events=note,other'));
+      await untilPage(page, (r) => r.state === 'live', 'live');
+      await app.broker.sendToUser('gina', 'note', { n: 1 });
+      await app.broker.sendToUser('gina', 'other', { n: 2 });
+      await untilPage(page, (r) => r.received.length === 2, 'two events');
+
+      expect(app.broker.disconnectUser('gina')).toBe(1);
+      await untilPage(page, (r) => r.state === 'closed', 'closed');
+      await app.broker.sendToUser('gina', 'note', { n: 3 });
+      expect((await app.broker.getStats()).totalClients).toBe(0);
+
+      await page.evaluate(() =>
+        (
+          window as unknown as { client: { reconnect(): void } }
+        ).client.reconnect(),
+      );
+      await untilPage(page, (r) => r.received.length === 3, 'the missed note');
+      await app.broker.sendToUser('gina', 'note', { n: 4 });
+      await untilPage(page, (r) => r.received.length === 4, 'a live note');
+      const r = await record(page);
+      expect(r.received.map((e) => [e.event, e.data.n])).toEqual([
+        ['note', 1],
+        ['other', 2],
+        ['note', 3],
+        ['note', 4],
+      ]);
+      expect(r.tokens).toBe(0);
+      expect(r.states.find(([s]) => s === 'closed')?.[1]).toEqual({
+        reason: 'disconnected',
+      });
+      await context.close();
+    }, 90_000);
+  },
+);

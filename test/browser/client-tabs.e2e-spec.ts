@@ -1,0 +1,136 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { release } from '../utils/resources.js';
+import { startApp, type TestApp, until } from '../utils/sse-test-app.js';
+import {
+  ClientPageServer,
+  describeWithBrowser,
+  launchChromium,
+  numbers,
+  record,
+  untilPage,
+} from './client-harness.js';
+
+describeWithBrowser(
+  'browser client: one connection shared by the tabs of a browser',
+  () => {
+    let app: TestApp;
+    let front: ClientPageServer;
+    let browser: Browser;
+    let context: BrowserContext;
+
+    beforeAll(async () => {
+      app = await startApp({ retry: 200, reconnectJitter: 100 });
+      front = await ClientPageServer.start(app);
+    }, 60_000);
+    beforeAll(async () => {
+      browser = await launchChromium();
+    }, 60_000);
+    beforeEach(async () => {
+      context = await browser.newContext();
+    });
+    afterEach(async () => {
+      await context?.close();
+    });
+    afterAll(async () => {
+      await release(browser);
+      await front?.close();
+      await app?.close();
+    }, 60_000);
+
+    async function open(query: string): Promise<Page> {
+      const page = await context.newPage();
+      await page.goto(front.url(`/?${query}`));
+      await untilPage(page, (r) => r.state === 'live', `${query} live`);
+      return page;
+    }
+
+    const clients = async () => (await app.broker.getStats()).totalClients;
+
+    it('three tabs of one user hold one server stream, each tab gets the events it listens to once, and the topics are the union', async () => {
+      const tabs = [
+        await open('user=alice&events=note'),
+        await open('user=alice&events=note'),
+        await open('user=alice&events=note,other&topics=room'),
+      ];
+      // The third tab's topic makes the leader reconnect with the union.
+      await until(
+        async () =>
+          (await clients()) === 1 &&
+          app.broker.getClients().some((c) => c.topics.includes('room')),
+        { label: 'one stream with the topic room' },
+      );
+      expect(await clients()).toBe(1);
+      const ids = new Set(
+        await Promise.all(tabs.map(async (t) => (await record(t)).clientId)),
+      );
+      expect(ids.size).toBe(1);
+
+      for (const n of [1, 2])
+        await app.broker.sendToUser('alice', 'note', { n });
+      await app.broker.sendToUser('alice', 'other', { n: 3 });
+      await app.broker.sendToTopic('room', 'note', { n: 4 });
+      // Last: a duplicate of anything earlier would have arrived before it.
+      await app.broker.sendToUser('alice', 'note', { n: 5 });
+      for (const tab of tabs)
+        await untilPage(tab, (r) => numbers(r).includes(5), 'the last note');
+
+      for (const tab of tabs.slice(0, 2)) {
+        const r = await record(tab);
+        // Only what it listens to: no `other`; the topic's note comes through the union.
+        expect(r.received.map((e) => [e.event, e.data.n])).toEqual([
+          ['note', 1],
+          ['note', 2],
+          ['note', 4],
+          ['note', 5],
+        ]);
+      }
+      expect(
+        (await record(tabs[2])).received.map((e) => [e.event, e.data.n]),
+      ).toEqual([
+        ['note', 1],
+        ['note', 2],
+        ['other', 3],
+        ['note', 4],
+        ['note', 5],
+      ]);
+      expect(await clients()).toBe(1);
+    }, 90_000);
+
+    it('closing the leader tab hands the stream to another tab, which resumes from the last id: the remaining tabs get every later event once', async () => {
+      const tabs = [
+        await open('user=bob'),
+        await open('user=bob'),
+        await open('user=bob'),
+      ];
+      await until(async () => (await clients()) === 1, { label: 'one stream' });
+      await app.broker.sendToUser('bob', 'note', { n: 1 });
+      for (const tab of tabs)
+        await untilPage(tab, (r) => numbers(r).length === 1, 'first note');
+      const before = (await record(tabs[1])).clientId;
+
+      // The first tab took the lock first: it is the leader.
+      await tabs[0].close();
+      // Published while no tab holds a stream (or the old one is still closing).
+      await app.broker.sendToUser('bob', 'note', { n: 2 });
+      const rest = tabs.slice(1);
+      for (const tab of rest)
+        await untilPage(
+          tab,
+          (r) =>
+            r.state === 'live' &&
+            r.clientId !== undefined &&
+            r.clientId !== before,
+          'a new leader is live',
+        );
+      await app.broker.sendToUser('bob', 'note', { n: 3 });
+      for (const tab of rest)
+        await untilPage(tab, (r) => numbers(r).includes(3), 'third note');
+      await until(async () => (await clients()) === 1, {
+        label: 'one stream again',
+      });
+
+      for (const tab of rest)
+        expect(numbers(await record(tab))).toEqual([1, 2, 3]);
+    }, 90_000);
+  },
+);
