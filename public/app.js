@@ -1,7 +1,8 @@
 // The demo page: plain modern JavaScript, no framework. The REST API is the
 // source of truth; the event stream keeps the page in step, and on `reset`
 // (events missed beyond the server's history) the page reloads from the API.
-import { createSseClient } from './sse-client.js';
+// The package's browser client, served by the demo from the package's build.
+import { createSseClient } from '/vendor/nestjs-sse-broker/client/index.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -14,6 +15,8 @@ const emptySession = () => ({
   me: null,
   client: null,
   loaded: false,
+  /** While a reload runs: the events received meanwhile, to apply again after it. */
+  during: null,
   unreadCount: 0,
   notifications: new Map(),
   approvals: new Map(),
@@ -296,6 +299,7 @@ function renderAll() {
 
 async function reload() {
   const owner = session;
+  session.during = [];
   const [notifications, unread, mine, asApprover, announcements] = await Promise.all([
     api('/notifications?limit=50'),
     api('/notifications/unread-count'),
@@ -309,6 +313,11 @@ async function reload() {
   session.approvals = new Map([...mine, ...asApprover].map((a) => [a.id, a]));
   session.announcements = new Map(announcements.map((a) => [a.id, a]));
   session.loaded = true;
+  // Events that arrived while loading may be newer than what was loaded;
+  // applying them again is harmless (updates are idempotent by id).
+  const during = session.during;
+  session.during = null;
+  for (const apply of during) apply();
   renderAll();
 }
 
@@ -320,6 +329,7 @@ function showLoadError(err) {
 
 function setConnection(state) {
   const label = STATE_LABELS[state] ?? state;
+  if (state !== 'closed') $('#reconnect').hidden = true;
   $('#connection').textContent = label;
   $('#connection').dataset.state = label;
 }
@@ -328,19 +338,31 @@ function connect() {
   const owner = session;
   // The HttpOnly cookie set at login authenticates the stream; one connection
   // serves every tab of this browser.
-  const client = createSseClient({ url: '/sse/stream', topics: ['announcements'], shareAcrossTabs: true });
+  const client = createSseClient({
+    url: '/sse/stream',
+    topics: ['announcements'],
+    user: `${session.me.tenantId}/${session.me.id}`,
+    shareAcrossTabs: true,
+  });
   session.client = client;
-  client.onStateChange((state) => {
+  client.onStateChange((state, detail) => {
     if (owner !== session) return;
     setConnection(state);
     // Loaded once the stream is open, so nothing published meanwhile is
     // missed; every update is idempotent by id.
     if (state === 'live' && !session.loaded) reload().catch(showLoadError);
-    if (state === 'closed') checkSession();
+    if (state === 'closed') checkSession(detail);
   });
   client.onReset(() => reload().catch(showLoadError));
-  client.on('notification', upsertNotification);
-  client.on('notification:read', ({ ids, unreadCount }) => {
+  /** Applies an event now, and again after a reload that is under way. */
+  const on = (event, apply) =>
+    client.on(event, (data) => {
+      if (owner !== session) return;
+      session.during?.push(() => apply(data));
+      apply(data);
+    });
+  on('notification', upsertNotification);
+  on('notification:read', ({ ids, unreadCount }) => {
     for (const id of ids) {
       const n = session.notifications.get(id);
       if (n && !n.readAt) session.notifications.set(id, { ...n, readAt: new Date().toISOString() });
@@ -348,16 +370,21 @@ function connect() {
     session.unreadCount = unreadCount;
     renderNotifications();
   });
-  client.on('approval:requested', upsertApproval);
-  client.on('approval:status_changed', upsertApproval);
-  client.on('announcement', upsertAnnouncement);
+  on('approval:requested', upsertApproval);
+  on('approval:status_changed', upsertApproval);
+  on('announcement', upsertAnnouncement);
 }
 
-/** The stream ended for good: if the session is over, back to the login form. */
-async function checkSession() {
+/**
+ * The stream stopped (the server refused it, or disconnected this user): if
+ * the session is over, back to the login form; otherwise offer to reconnect.
+ */
+async function checkSession(detail) {
   const owner = session;
   try {
+    if (detail?.status === 401) throw Object.assign(new Error(detail.code), { status: 401 });
     await api('/auth/me');
+    if (owner === session) $('#reconnect').hidden = false;
   } catch (err) {
     if (owner === session && err.status === 401) {
       clearSession();
@@ -405,10 +432,13 @@ function clearSession() {
   $('#whoami').textContent = '';
   $('#avatar').textContent = '';
   $('#announce-panel').hidden = true;
+  $('#reconnect').hidden = true;
   for (const id of FORMS) $(`#${id}`).reset();
   for (const panel of document.querySelectorAll('details')) panel.open = false;
   for (const message of document.querySelectorAll('.error, .success')) message.textContent = '';
 }
+
+$('#reconnect').addEventListener('click', () => session.client?.reconnect());
 
 $('#logout').addEventListener('click', (event) =>
   busy(event.currentTarget, null, async () => {

@@ -345,6 +345,45 @@ describeWithBrowser('demo page in headless Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('shares one server connection among the tabs of a browser, offers to reconnect after a disconnect', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const first = await logIn(
+      'dave',
+      await context.newPage().then(async (p) => {
+        await p.goto(demo.url('/'));
+        return p;
+      }),
+    );
+    const tabs = [first];
+    for (let i = 0; i < 2; i++) {
+      const tab = await context.newPage();
+      await tab.goto(demo.url('/'));
+      await tab.waitForSelector('#connection[data-state=live]');
+      tabs.push(tab);
+    }
+    const streams = () =>
+      demo.broker.getClients().filter((c) => c.userId === 'dave').length;
+    expect(streams()).toBe(1);
+
+    const token = await demo.login('dave');
+    await demo
+      .http()
+      .post('/notifications')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ recipientId: 'dave', title: 'To every tab', body: '' });
+    for (const tab of tabs)
+      await tab.waitForSelector('#notifications li:has-text("To every tab")');
+
+    // Disconnected on purpose: the page stays offline until asked.
+    expect(demo.broker.disconnectUser('dave', { tenantId: 'globex' })).toBe(1);
+    await first.waitForSelector('#reconnect', { state: 'visible' });
+    await expectText(first, '#connection', 'offline');
+    await first.click('#reconnect');
+    await first.waitForSelector('#connection[data-state=live]');
+    expect(await first.isVisible('#reconnect')).toBe(false);
+    await context.close();
+  });
+
   it('keeps relative times current, and returns to the login form when the session ends', async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     await context.clock.install();
@@ -395,6 +434,12 @@ describeWithBrowser('demo page in headless Chromium', () => {
   });
 
   it('serves the favicon and the package client, and nothing outside the client build', async () => {
+    const client = await demo
+      .http()
+      .get('/vendor/nestjs-sse-broker/client/index.js');
+    expect(client.status).toBe(200);
+    expect(client.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(client.text).toContain('export function createSseClient');
     const icon = await demo.http().get('/assets/favicon.svg');
     expect(icon.status).toBe(200);
     expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
