@@ -343,6 +343,8 @@ function connect() {
     topics: ['announcements'],
     user: `${session.me.tenantId}/${session.me.id}`,
     shareAcrossTabs: true,
+    // The last id survives a reload of this tab and goes at logout.
+    storage: sessionStorage,
   });
   session.client = client;
   client.onStateChange((state, detail) => {
@@ -427,6 +429,7 @@ function showLogin() {
 /** Nothing of the previous user may remain for the next one at this screen. */
 function clearSession() {
   session.client?.close();
+  sessionStorage.clear();
   session = emptySession();
   renderAll();
   $('#whoami').textContent = '';

@@ -241,6 +241,9 @@ describeWithBrowser('demo page in headless Chromium', () => {
     }
     await screenshot(bob, 'demo-phone.png');
     const phoneLogin = await openPage(PHONE);
+    await phoneLogin.screenshot({
+      path: join(ARTIFACTS, 'demo-phone-login.png'),
+    });
     expect(
       await phoneLogin.evaluate(() => document.documentElement.scrollWidth),
     ).toBeLessThanOrEqual(PHONE.width);
@@ -298,6 +301,8 @@ describeWithBrowser('demo page in headless Chromium', () => {
     await page.fill('#notify-form [name=recipientId]', 'bob');
     await page.fill('#notify-form [name=title]', 'Draft for bob');
 
+    // The stream's cursor, kept for a reload of this tab.
+    expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
     await page.click('#logout');
     await page.waitForSelector('#login-view', { state: 'visible' });
     expect(await page.isVisible('#app-view')).toBe(false);
@@ -320,6 +325,9 @@ describeWithBrowser('demo page in headless Chromium', () => {
       );
     expect(inputs.every((value) => value === '')).toBe(true);
     expect(await page.locator('#notify-panel').getAttribute('open')).toBeNull();
+    expect(
+      await page.evaluate(() => localStorage.length + sessionStorage.length),
+    ).toBe(0);
     const html = await page.content();
     for (const leftover of [
       'For alice only',
