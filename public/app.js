@@ -1,187 +1,419 @@
 // The demo page: plain modern JavaScript, no framework. The REST API is the
 // source of truth; the event stream keeps the page in step, and on `reset`
 // (events missed beyond the server's history) the page reloads from the API.
+// The package's browser client, served by the demo from the package's build.
+import { createSseClient } from '/vendor/nestjs-sse-broker/client/index.js';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { me: null, source: null, notifications: new Map(), approvals: new Map(), announcements: new Map() };
 
-async function api(path, options = {}) {
+const LISTS = ['notifications', 'inbox', 'requests', 'history', 'announcements'];
+const FORMS = ['login-form', 'notify-form', 'request-form', 'announce-form'];
+const STATE_LABELS = { connecting: 'connecting', live: 'live', reconnecting: 'reconnecting', closed: 'offline' };
+
+/** Everything the page knows about the logged-in user; replaced whole at logout. */
+const emptySession = () => ({
+  me: null,
+  client: null,
+  loaded: false,
+  /** While a reload runs: the events received meanwhile, to apply again after it. */
+  during: null,
+  unreadCount: 0,
+  notifications: new Map(),
+  approvals: new Map(),
+  announcements: new Map(),
+});
+let session = emptySession();
+
+// --- the API -------------------------------------------------------------------
+
+/** Calls the API; a failure throws an Error with the server's message and code. */
+async function api(path, { method = 'GET', body } = {}) {
   const response = await fetch(path, {
+    method,
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    ...options,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const body = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw Object.assign(new Error(body?.message ?? response.statusText), { status: response.status, body });
-  return body;
+  const payload = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = Array.isArray(payload?.message) ? payload.message.join('; ') : payload?.message;
+    throw Object.assign(new Error(message ?? `The server answered ${response.status}.`), {
+      status: response.status,
+      code: payload?.code,
+    });
+  }
+  return payload;
 }
 
-function text(tag, content, className) {
-  const element = document.createElement(tag);
-  element.textContent = content;
-  if (className) element.className = className;
-  return element;
-}
-
-function button(label, onClick) {
-  const element = text('button', label);
-  element.addEventListener('click', onClick);
-  return element;
-}
-
-// --- rendering -------------------------------------------------------------
-
-function renderNotifications() {
-  const list = $('#notifications');
-  list.replaceChildren();
-  const sorted = [...state.notifications.values()].sort((a, b) => Number(b.id) - Number(a.id));
-  for (const n of sorted) {
-    const item = document.createElement('li');
-    item.dataset.id = n.id;
-    item.className = n.readAt ? 'read' : 'unread';
-    const meta = [n.body, `from ${n.senderId ?? 'system'}`, n.priority].filter(Boolean).join(' · ');
-    item.append(text('div', n.title), text('div', meta, 'meta'));
-    if (!n.readAt) item.append(button('Mark read', () => api(`/notifications/${n.id}/read`, { method: 'PATCH' })));
-    list.append(item);
+/**
+ * Runs `work` with `button` disabled, showing a failure in `errorElement`;
+ * an answer that arrives after logout is dropped.
+ */
+async function busy(button, errorElement, work) {
+  const owner = session;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  if (errorElement) errorElement.textContent = '';
+  try {
+    await work();
+  } catch (err) {
+    if (owner === session && errorElement) errorElement.textContent = err.message;
+    else if (owner === session) throw err;
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
   }
 }
 
-function setUnread(count) {
-  $('#unread').textContent = String(count);
-  $('#unread').dataset.count = String(count);
+// --- small DOM helpers ----------------------------------------------------------
+
+function el(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'dataset') Object.assign(element.dataset, value);
+    else if (key in element) element[key] = value;
+    else element.setAttribute(key, value);
+  }
+  element.append(...children.filter((child) => child !== null && child !== undefined && child !== ''));
+  return element;
+}
+
+const byNewest = (a, b) => Number(b.id) - Number(a.id);
+
+function relativeTime(iso) {
+  const seconds = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 7) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+function timeAgo(iso) {
+  return el('time', {
+    className: 'ago',
+    dateTime: iso,
+    title: new Date(iso).toLocaleString(),
+    textContent: relativeTime(iso),
+  });
+}
+
+function refreshTimes() {
+  for (const time of document.querySelectorAll('time.ago')) time.textContent = relativeTime(time.dateTime);
+}
+
+function fill(listId, items) {
+  $(`#${listId}`).replaceChildren(...items);
+  $(`[data-empty-for=${listId}]`).hidden = items.length > 0 || !session.loaded;
+}
+
+function setBadge(selector, count) {
+  $(selector).textContent = String(count);
+  $(selector).dataset.count = String(count);
+}
+
+// --- rendering -------------------------------------------------------------------
+
+function renderNotifications() {
+  const items = [...session.notifications.values()].sort(byNewest).map((n) => {
+    const item = el(
+      'li',
+      { className: `item ${n.readAt ? 'read' : 'unread'}`, dataset: { id: n.id } },
+      el(
+        'div',
+        { className: 'item-main' },
+        el('div', { className: 'item-title' }, n.priority !== 'normal' ? el('span', { className: `tag tag-${n.priority}`, textContent: n.priority }) : null, n.title),
+        n.body ? el('div', { className: 'item-body', textContent: n.body }) : null,
+        el('div', { className: 'meta' }, `from ${n.senderId ?? 'the system'} · `, timeAgo(n.createdAt)),
+      ),
+    );
+    if (!n.readAt) {
+      const error = el('p', { className: 'error', role: 'alert' });
+      const markRead = el('button', { className: 'button ghost small', type: 'button', textContent: 'Mark read' });
+      markRead.addEventListener('click', () =>
+        busy(markRead, error, async () => upsertNotification(await api(`/notifications/${n.id}/read`, { method: 'PATCH' }))),
+      );
+      item.append(el('div', { className: 'item-actions' }, markRead), error);
+    }
+    return item;
+  });
+  fill('notifications', items);
+  setBadge('#unread', session.unreadCount);
+  $('#read-all').disabled = session.unreadCount === 0;
+}
+
+function upsertNotification(notification) {
+  const before = session.notifications.get(notification.id);
+  const wasUnread = before ? !before.readAt : false;
+  session.notifications.set(notification.id, notification);
+  if (!before && !notification.readAt) session.unreadCount++;
+  if (wasUnread && notification.readAt) session.unreadCount = Math.max(0, session.unreadCount - 1);
+  renderNotifications();
+}
+
+function statusPill(approval) {
+  return el('span', { className: `status status-${approval.status}`, textContent: approval.status });
+}
+
+/** Where an approval stands, in words, for the requester. */
+function progress(a) {
+  const approvedBy = a.approverIds.slice(0, a.step);
+  if (a.status === 'approved') return `approved by ${a.approverIds.join(', ')}`;
+  if (a.status === 'rejected')
+    return `rejected by ${a.approverIds[a.step]}${approvedBy.length ? ` after ${approvedBy.join(', ')}` : ''}`;
+  return `waiting for ${a.currentApproverId} · step ${a.step + 1} of ${a.approverIds.length}`;
+}
+
+/** Where an approval stands for one of its approvers. */
+function myPart(a, me) {
+  const mine = a.approverIds.indexOf(me);
+  if (a.status === 'rejected' && a.approverIds[a.step] === me) return 'you rejected it';
+  if (mine < a.step || a.status === 'approved') return `you approved it · ${progress(a)}`;
+  if (a.status === 'rejected') return progress(a);
+  return `your turn comes after ${a.approverIds.slice(a.step, mine).join(', ')}`;
 }
 
 function renderApprovals() {
-  if (!state.me) return; // a request's answer that arrived after logout
-  const inbox = $('#inbox');
-  const requests = $('#requests');
-  inbox.replaceChildren();
-  requests.replaceChildren();
-  const sorted = [...state.approvals.values()].sort((a, b) => Number(b.id) - Number(a.id));
-  for (const a of sorted) {
-    if (a.currentApproverId === state.me.id) {
-      const item = document.createElement('li');
-      item.dataset.id = a.id;
-      item.append(
-        text('div', a.title),
-        text('div', `from ${a.requesterId} · step ${a.step + 1} of ${a.approverIds.length}`, 'meta'),
-        button('Approve', () => decide(a.id, 'approve')),
-        button('Reject', () => decide(a.id, 'reject')),
-      );
-      inbox.append(item);
-    }
-    if (a.requesterId === state.me.id) {
-      const item = document.createElement('li');
-      item.dataset.id = a.id;
-      const waiting = a.currentApproverId ? ` · waiting for ${a.currentApproverId}` : '';
-      item.append(text('div', a.title), text('span', a.status, `status status-${a.status}`), text('span', waiting, 'meta'));
-      requests.append(item);
-    }
-  }
-}
+  const me = session.me?.id;
+  const all = [...session.approvals.values()].sort(byNewest);
+  const waiting = all.filter((a) => a.status === 'pending' && a.currentApproverId === me);
 
-async function decide(id, action) {
-  const approval = await api(`/approvals/${id}/${action}`, { method: 'POST', body: '{}' });
-  upsertApproval(approval);
+  fill(
+    'inbox',
+    waiting.map((a) => {
+      const error = el('p', { className: 'error', role: 'alert' });
+      const approve = el('button', { className: 'button primary small', type: 'button', textContent: 'Approve' });
+      const reject = el('button', { className: 'button danger small', type: 'button', textContent: 'Reject' });
+      const decide = (action, button) =>
+        busy(button, error, async () => {
+          reject.disabled = approve.disabled = true;
+          try {
+            upsertApproval(await api(`/approvals/${a.id}/${action}`, { method: 'POST', body: {} }));
+          } finally {
+            reject.disabled = approve.disabled = false;
+          }
+        });
+      approve.addEventListener('click', () => decide('approve', approve));
+      reject.addEventListener('click', () => decide('reject', reject));
+      const before = a.approverIds.slice(0, a.step);
+      return el(
+        'li',
+        { className: 'item', dataset: { id: a.id } },
+        el(
+          'div',
+          { className: 'item-main' },
+          el('div', { className: 'item-title', textContent: a.title }),
+          el(
+            'div',
+            { className: 'meta' },
+            `from ${a.requesterId}${before.length ? ` · approved by ${before.join(', ')}` : ''} · step ${a.step + 1} of ${a.approverIds.length} · `,
+            timeAgo(a.updatedAt),
+          ),
+        ),
+        el('div', { className: 'item-actions' }, approve, reject),
+        error,
+      );
+    }),
+  );
+  setBadge('#pending-count', waiting.length);
+
+  fill(
+    'requests',
+    all
+      .filter((a) => a.requesterId === me)
+      .map((a) =>
+        el(
+          'li',
+          { className: 'item', dataset: { id: a.id } },
+          el(
+            'div',
+            { className: 'item-main' },
+            el('div', { className: 'item-title' }, a.title, ' ', statusPill(a)),
+            el('div', { className: 'meta' }, `${progress(a)} · `, timeAgo(a.updatedAt)),
+          ),
+        ),
+      ),
+  );
+
+  fill(
+    'history',
+    all
+      .filter((a) => a.requesterId !== me && a.approverIds.includes(me) && !waiting.includes(a))
+      .map((a) =>
+        el(
+          'li',
+          { className: 'item', dataset: { id: a.id } },
+          el(
+            'div',
+            { className: 'item-main' },
+            el('div', { className: 'item-title' }, a.title, ' ', statusPill(a)),
+            el('div', { className: 'meta' }, `from ${a.requesterId} · ${myPart(a, me)} · `, timeAgo(a.updatedAt)),
+          ),
+        ),
+      ),
+  );
 }
 
 function upsertApproval(approval) {
-  state.approvals.set(approval.id, approval);
+  const known = session.approvals.get(approval.id);
+  // Events and answers may cross: never go back to an older state.
+  if (known && known.updatedAt > approval.updatedAt) return;
+  session.approvals.set(approval.id, approval);
   renderApprovals();
 }
 
 function renderAnnouncements() {
-  const sorted = [...state.announcements.values()].sort((a, b) => Number(b.id) - Number(a.id));
-  $('#announcements').replaceChildren(...sorted.map((a) => text('li', `${a.title}: ${a.body} (${a.by})`)));
+  fill(
+    'announcements',
+    [...session.announcements.values()].sort(byNewest).map((a) =>
+      el(
+        'li',
+        { className: 'item', dataset: { id: a.id } },
+        el(
+          'div',
+          { className: 'item-main' },
+          el('div', { className: 'item-title', textContent: a.title }),
+          a.body ? el('div', { className: 'item-body', textContent: a.body }) : null,
+          el('div', { className: 'meta' }, `by ${a.by} · `, timeAgo(a.at)),
+        ),
+      ),
+    ),
+  );
 }
 
 function upsertAnnouncement(announcement) {
-  state.announcements.set(announcement.id, announcement);
+  session.announcements.set(announcement.id, announcement);
   renderAnnouncements();
 }
 
-// --- loading from the API (on connect and on reset) ---------------------------
-
-async function reload() {
-  const me = state.me;
-  const [notifications, unread, mine, inbox, announcements] = await Promise.all([
-    api('/notifications?limit=50'),
-    api('/notifications/unread-count'),
-    api('/approvals?role=requester'),
-    api('/approvals?role=approver&status=pending'),
-    api('/announcements?limit=20'),
-  ]);
-  // Logged out (or in as someone else) while loading: these are not theirs.
-  if (state.me !== me) return;
-  state.notifications = new Map(notifications.map((n) => [n.id, n]));
-  state.approvals = new Map([...mine, ...inbox].map((a) => [a.id, a]));
-  state.announcements = new Map(announcements.map((a) => [a.id, a]));
-  setUnread(unread.unreadCount);
+function renderAll() {
   renderNotifications();
   renderApprovals();
   renderAnnouncements();
 }
 
-// --- the live stream ----------------------------------------------------------
+// --- loading from the API (once live, and on reset) --------------------------------
 
-function setConnection(value) {
-  $('#connection').textContent = value;
-  $('#connection').dataset.state = value;
+async function reload() {
+  const owner = session;
+  session.during = [];
+  const [notifications, unread, mine, asApprover, announcements] = await Promise.all([
+    api('/notifications?limit=50'),
+    api('/notifications/unread-count'),
+    api('/approvals?role=requester'),
+    api('/approvals?role=approver'),
+    api('/announcements?limit=20'),
+  ]);
+  if (owner !== session) return; // logged out (or in as someone else) meanwhile
+  session.notifications = new Map(notifications.map((n) => [n.id, n]));
+  session.unreadCount = unread.unreadCount;
+  session.approvals = new Map([...mine, ...asApprover].map((a) => [a.id, a]));
+  session.announcements = new Map(announcements.map((a) => [a.id, a]));
+  session.loaded = true;
+  // Events that arrived while loading may be newer than what was loaded;
+  // applying them again is harmless (updates are idempotent by id).
+  const during = session.during;
+  session.during = null;
+  for (const apply of during) apply();
+  renderAll();
+}
+
+function showLoadError(err) {
+  $('#notifications-error').textContent = `Could not load your data: ${err.message}`;
+}
+
+// --- the live stream ----------------------------------------------------------------
+
+function setConnection(state) {
+  const label = STATE_LABELS[state] ?? state;
+  if (state !== 'closed') $('#reconnect').hidden = true;
+  $('#connection').textContent = label;
+  $('#connection').dataset.state = label;
 }
 
 function connect() {
-  setConnection('connecting');
-  // The HttpOnly cookie set at login authenticates the stream.
-  const source = new EventSource('/sse/stream?topics=announcements');
-  state.source = source;
-  const on = (event, handler) => source.addEventListener(event, (e) => handler(JSON.parse(e.data)));
-
-  // Loaded after the stream is open, so nothing published meanwhile is missed;
-  // updates are idempotent by id.
-  on('connected', () => {
-    setConnection('live');
-    reload().catch(console.error);
+  const owner = session;
+  // The HttpOnly cookie set at login authenticates the stream; one connection
+  // serves every tab of this browser.
+  const client = createSseClient({
+    url: '/sse/stream',
+    topics: ['announcements'],
+    user: `${session.me.tenantId}/${session.me.id}`,
+    shareAcrossTabs: true,
+    // The last id survives a reload of this tab and goes at logout.
+    storage: sessionStorage,
   });
-  on('reset', () => reload().catch(console.error));
-  on('notification', (n) => {
-    const isNew = !state.notifications.has(n.id);
-    state.notifications.set(n.id, n);
-    if (isNew && !n.readAt) setUnread(Number($('#unread').textContent) + 1);
-    renderNotifications();
+  session.client = client;
+  client.onStateChange((state, detail) => {
+    if (owner !== session) return;
+    setConnection(state);
+    // Loaded once the stream is open, so nothing published meanwhile is
+    // missed; every update is idempotent by id.
+    if (state === 'live' && !session.loaded) reload().catch(showLoadError);
+    if (state === 'closed') checkSession(detail);
   });
+  client.onReset(() => reload().catch(showLoadError));
+  /** Applies an event now, and again after a reload that is under way. */
+  const on = (event, apply) =>
+    client.on(event, (data) => {
+      if (owner !== session) return;
+      session.during?.push(() => apply(data));
+      apply(data);
+    });
+  on('notification', upsertNotification);
   on('notification:read', ({ ids, unreadCount }) => {
     for (const id of ids) {
-      const n = state.notifications.get(id);
-      if (n) state.notifications.set(id, { ...n, readAt: n.readAt ?? new Date().toISOString() });
+      const n = session.notifications.get(id);
+      if (n && !n.readAt) session.notifications.set(id, { ...n, readAt: new Date().toISOString() });
     }
-    setUnread(unreadCount);
+    session.unreadCount = unreadCount;
     renderNotifications();
   });
   on('approval:requested', upsertApproval);
   on('approval:status_changed', upsertApproval);
   on('announcement', upsertAnnouncement);
-  on('close', ({ reason }) => {
-    if (reason === 'token_expired') logout();
-  });
-  source.addEventListener('error', () => {
-    if (source.readyState !== EventSource.CLOSED) setConnection('reconnecting');
-    else setConnection('offline');
-  });
 }
 
-// --- login / logout -------------------------------------------------------------
+/**
+ * The stream stopped (the server refused it, or disconnected this user): if
+ * the session is over, back to the login form; otherwise offer to reconnect.
+ */
+async function checkSession(detail) {
+  const owner = session;
+  try {
+    if (detail?.status === 401) throw Object.assign(new Error(detail.code), { status: 401 });
+    await api('/auth/me');
+    if (owner === session) $('#reconnect').hidden = false;
+  } catch (err) {
+    if (owner === session && err.status === 401) {
+      clearSession();
+      showLogin();
+      $('#login-error').textContent = 'Your session has ended. Please log in again.';
+    }
+  }
+}
+
+// --- login / logout ------------------------------------------------------------------
 
 async function start() {
+  let me;
   try {
-    state.me = await api('/auth/me');
+    me = await api('/auth/me');
   } catch {
     showLogin();
     return;
   }
-  $('#whoami').textContent = `${state.me.displayName} (${state.me.tenantId})`;
+  session = { ...emptySession(), me };
+  $('#whoami').textContent = `${me.displayName} (${me.tenantId})`;
+  $('#avatar').textContent = me.displayName.slice(0, 1).toUpperCase();
+  $('#user-chip').hidden = false;
   $('#logout').hidden = false;
   $('#login-view').hidden = true;
   $('#app-view').hidden = false;
+  $('#announce-panel').hidden = !me.roles.includes('admin');
   connect();
 }
 
@@ -189,59 +421,104 @@ function showLogin() {
   $('#login-view').hidden = false;
   $('#app-view').hidden = true;
   $('#logout').hidden = true;
+  $('#user-chip').hidden = true;
+  setConnection('closed');
+  $('#login-form [name=username]').focus();
+}
+
+/** Nothing of the previous user may remain for the next one at this screen. */
+function clearSession() {
+  session.client?.close();
+  sessionStorage.clear();
+  session = emptySession();
+  renderAll();
   $('#whoami').textContent = '';
-  setConnection('offline');
+  $('#avatar').textContent = '';
+  $('#announce-panel').hidden = true;
+  $('#reconnect').hidden = true;
+  for (const id of FORMS) $(`#${id}`).reset();
+  for (const panel of document.querySelectorAll('details')) panel.open = false;
+  for (const message of document.querySelectorAll('.error, .success')) message.textContent = '';
 }
 
-// Nothing of the previous user may remain for the next one at this screen.
-function clearUser() {
-  state.source?.close();
-  state.source = null;
-  state.me = null;
-  state.notifications = new Map();
-  state.approvals = new Map();
-  state.announcements = new Map();
-  for (const list of ['#notifications', '#inbox', '#requests', '#announcements']) $(list).replaceChildren();
-  setUnread(0);
-  for (const form of ['#login-form', '#request-form']) $(form).reset();
-  for (const error of ['#login-error', '#request-error']) $(error).textContent = '';
+$('#reconnect').addEventListener('click', () => session.client?.reconnect());
+
+$('#logout').addEventListener('click', (event) =>
+  busy(event.currentTarget, null, async () => {
+    clearSession();
+    await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+    showLogin();
+  }),
+);
+
+// --- forms ------------------------------------------------------------------------------
+
+/** Submits a form: its button is disabled meanwhile, a failure shows in the form. */
+function onSubmit(formId, handler) {
+  const form = $(`#${formId}`);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const error = form.querySelector('.error');
+    if (!form.checkValidity()) {
+      const invalid = form.querySelector(':invalid');
+      error.textContent = `${form.querySelector(`label[for=${invalid.id}]`).textContent}: ${invalid.validationMessage}`;
+      invalid.focus();
+      return;
+    }
+    busy(form.querySelector('button[type=submit]'), error, () => handler(new FormData(form), form));
+  });
 }
 
-async function logout() {
-  clearUser();
-  await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
-  showLogin();
-}
-
-$('#login-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    await api('/auth/login', {
-      method: 'POST',
-      body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
-    });
-    $('#login-error').textContent = '';
-    await start();
-  } catch (err) {
-    $('#login-error').textContent = err.message;
-  }
+onSubmit('login-form', async (data, form) => {
+  await api('/auth/login', {
+    method: 'POST',
+    body: { username: data.get('username'), password: data.get('password') },
+  });
+  form.reset();
+  await start();
 });
 
-$('#request-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const approverIds = String(form.get('approvers')).split(',').map((s) => s.trim()).filter(Boolean);
-  try {
-    upsertApproval(await api('/approvals', { method: 'POST', body: JSON.stringify({ title: form.get('title'), approverIds }) }));
-    event.target.reset();
-    $('#request-error').textContent = '';
-  } catch (err) {
-    $('#request-error').textContent = err.message;
-  }
+onSubmit('notify-form', async (data, form) => {
+  const sent = await api('/notifications', {
+    method: 'POST',
+    body: {
+      recipientId: String(data.get('recipientId')).trim(),
+      title: data.get('title'),
+      body: data.get('body'),
+      priority: data.get('priority'),
+    },
+  });
+  form.reset();
+  $('#notify-done').textContent = `Sent to ${sent.recipientId}.`;
 });
 
-$('#read-all').addEventListener('click', () => api('/notifications/read-all', { method: 'POST' }));
-$('#logout').addEventListener('click', logout);
+onSubmit('request-form', async (data, form) => {
+  const approverIds = String(data.get('approvers'))
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  upsertApproval(await api('/approvals', { method: 'POST', body: { title: data.get('title'), approverIds } }));
+  form.reset();
+});
 
+onSubmit('announce-form', async (data, form) => {
+  upsertAnnouncement(await api('/announcements', { method: 'POST', body: { title: data.get('title'), body: data.get('body') } }));
+  form.reset();
+});
+
+$('#notify-form').addEventListener('input', () => ($('#notify-done').textContent = ''));
+
+$('#read-all').addEventListener('click', (event) =>
+  busy(event.currentTarget, $('#notifications-error'), async () => {
+    const { ids, unreadCount } = await api('/notifications/read-all', { method: 'POST' });
+    for (const id of ids) {
+      const n = session.notifications.get(id);
+      if (n && !n.readAt) session.notifications.set(id, { ...n, readAt: new Date().toISOString() });
+    }
+    session.unreadCount = unreadCount;
+  }).then(renderNotifications),
+);
+
+setInterval(refreshTimes, 30_000);
+renderAll();
 start();
