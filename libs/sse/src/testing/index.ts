@@ -5,9 +5,11 @@
 export {
   connectSseTestClient,
   SSE_TEST_TIMEOUT,
+  type SseTestClientOptions,
+} from './connect-sse-test-client.js';
+export {
   SseTestConnectionError,
   type SseTestClient,
-  type SseTestClientOptions,
 } from './sse-test-client.js';
 export type { SseTestIdentity } from './sse-test-token.js';
 export type {
