@@ -141,6 +141,17 @@ describe.each(RUNS)('the testing kit (%s, %s)', (writer, adapter) => {
     await client.close();
   });
 
+  it('fails the wait, not the process, when a predicate throws', async () => {
+    const client = await connect({ userId: 'hal' });
+    await broker.sendToUser('hal', 'stock.level', 1);
+    await expect(
+      client.expectEvent('stock.level', () => {
+        throw new Error('predicate broke');
+      }),
+    ).rejects.toThrow('predicate broke');
+    await client.close();
+  });
+
   it('reconnects with Last-Event-ID and is replayed what it missed', async () => {
     const client = await connect({ userId: 'dave' });
     const seen = await broker.sendToUser('dave', 'stock.level', 1);

@@ -219,7 +219,7 @@ export class TestStream<
           ),
         );
       }, timeoutMs);
-      request.once('error', (err) => {
+      request.on('error', (err) => {
         clearTimeout(timer);
         reject(err);
       });
@@ -249,9 +249,16 @@ export class TestStream<
         this.waiters.delete(check);
       };
       const check = () => {
-        const index = this.received.findIndex(
-          (e, i) => i >= this.cursor && match(e),
-        );
+        let index: number;
+        try {
+          index = this.received.findIndex(
+            (e, i) => i >= this.cursor && match(e),
+          );
+        } catch (err) {
+          // A predicate that throws fails its wait, not the socket's listener.
+          finish();
+          return reject(err as Error);
+        }
         if (index >= 0) {
           finish();
           this.cursor = index + 1;
@@ -280,14 +287,19 @@ export class TestStream<
     for (const check of this.waiters) check();
   }
 
-  /** What was received since the cursor, for error messages. */
+  /** What was received since the cursor (heartbeats counted, not listed), for error messages. */
   private seen(): string {
     const unread = this.received.slice(this.cursor);
-    const read = this.cursor;
-    const list = unread
+    const events = unread.filter((e) => e.event !== 'heartbeat');
+    const beats = unread.length - events.length;
+    const list = events
       .map((e) => `${e.event} ${truncate(e.rawData)}`)
       .join(', ');
-    return `received ${unread.length ? list : 'nothing'} since the last read (${read} event${read === 1 ? '' : 's'} before)`;
+    return (
+      `received ${list || 'nothing'} since the last read` +
+      (beats > 0 ? ` (and ${plural(beats, 'heartbeat')})` : '') +
+      `; ${plural(this.cursor, 'event')} read before`
+    );
   }
 }
 
@@ -307,6 +319,10 @@ function readBody(response: IncomingMessage): Promise<unknown> {
     });
     response.once('error', reject);
   });
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function truncate(text: string, max = 80): string {
