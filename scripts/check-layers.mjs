@@ -6,6 +6,8 @@
 // Imports run one way: http -> broker -> {stream, transport} -> core -> errors,
 // with options and the auth contracts low. The files at the root (the module,
 // its definition, providers, constants and index) wire everything together.
+// testing/ (the `nestjs-sse-broker/testing` subpath) uses the public entry
+// only, and nothing else imports it, so applications never load it.
 // Unit specs are test code and may import what they test from anywhere below
 // the root. See docs/ARCHITECTURE.md.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,8 +27,13 @@ const MAY_IMPORT = {
   // The browser client (subpath `nestjs-sse-broker/client`, built on its own):
   // no Nest, RxJS or Node, so nothing else of the library.
   client: [],
+  // The `nestjs-sse-broker/testing` subpath: a user of the public API.
+  testing: ['public-api'],
   '.': ['*'],
 };
+
+/** The package's main entry, which only `testing` may import (and nothing imports `testing`). */
+const PUBLIC_API = 'index.ts';
 
 /** The auth contracts that options may name: interfaces only. */
 const isAuthContract = (file) =>
@@ -65,7 +72,14 @@ for (const path of sources(ROOT)) {
       resolve(dirname(path), spec.replace(/\.js$/, '.ts')),
     );
     const to = layerOf(target);
+    if (to === 'testing' && layer !== 'testing') {
+      violations.push(
+        `${file} imports ${target}: only tests may load the testing subpath`,
+      );
+      continue;
+    }
     if (to === layer || allowed.includes('*') || allowed.includes(to)) continue;
+    if (allowed.includes('public-api') && target === PUBLIC_API) continue;
     if (allowed.includes('auth-contracts') && isAuthContract(target)) continue;
     violations.push(`${file} imports ${target}: ${layer} may not import ${to}`);
   }

@@ -92,7 +92,7 @@ try {
   run('npx', ['tsc', '-p', 'tsconfig.json'], app);
   run('node', ['dist/app.js'], app);
   console.log(
-    'package check: packed, installed, compiled strictly and booted on Express and Fastify',
+    'package check: packed, installed, compiled strictly, booted on Express and Fastify, testing subpath used',
   );
 } finally {
   rmSync(scratch, { recursive: true, force: true });

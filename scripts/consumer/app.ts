@@ -12,6 +12,10 @@ import {
   type SseMessage,
   type SseModuleOptions,
 } from 'nestjs-sse-broker';
+import {
+  connectSseTestClient,
+  sseTestingOptions,
+} from 'nestjs-sse-broker/testing';
 
 const SECRET = 'consumer-check-secret';
 
@@ -145,6 +149,57 @@ async function checkRedisWithoutIoredis(): Promise<void> {
   );
 }
 
+interface ShopEvents {
+  'order.shipped': { orderId: string; carrier: string };
+}
+
+@Injectable()
+class Orders {
+  constructor(private readonly sse: SseBroker<ShopEvents>) {}
+
+  ship(userId: string, orderId: string, carrier: string) {
+    return this.sse.sendToUser(userId, 'order.shipped', { orderId, carrier });
+  }
+}
+
+/** The testing subpath, as an application's test uses it, against a typed broker. */
+async function checkTestingKit(): Promise<void> {
+  @Module({
+    imports: [
+      SseModule.forRoot(
+        sseTestingOptions({ auth: { secret: SECRET }, isGlobal: true }),
+      ),
+    ],
+    providers: [Orders],
+  })
+  class ShopModule {}
+  const app = await NestFactory.create(ShopModule, { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  try {
+    const alice = await connectSseTestClient<ShopEvents>(app, {
+      userId: 'alice',
+    });
+    await app.get(Orders).ship('alice', 'o-1', 'DHL');
+    const shipped = await alice.expectEvent(
+      'order.shipped',
+      (order) => order.orderId === 'o-1',
+    );
+    await alice.close();
+    const missed = await app.get(Orders).ship('alice', 'o-2', 'UPS');
+    await alice.reconnect();
+    const replayed = await alice.next('order.shipped');
+    await alice.close();
+    if (shipped.data.carrier !== 'DHL' || replayed.id !== missed.id)
+      throw new Error(`testing kit: got ${JSON.stringify(alice.events)}`);
+    console.log(
+      'consumer: nestjs-sse-broker/testing read a typed event and its replay',
+    );
+  } finally {
+    await app.close();
+  }
+}
+
 await check('express');
 await checkRedisWithoutIoredis();
 await check('fastify');
+await checkTestingKit();

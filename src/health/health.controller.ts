@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { SseBroker } from 'nestjs-sse-broker';
 import { Database } from '../database/database.js';
+import type { AppEvents } from '../live/app-events.js';
 import { LiveEvents } from '../live/live-events.service.js';
 
 /** What `GET /health/ready` answers. */
@@ -22,7 +23,7 @@ export interface Readiness {
 export class HealthController {
   constructor(
     private readonly db: Database,
-    private readonly sse: SseBroker,
+    private readonly sse: SseBroker<AppEvents>,
     private readonly live: LiveEvents,
   ) {}
 

@@ -1,7 +1,19 @@
 import { Test } from '@nestjs/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { SseBroker, SseModule } from 'nestjs-sse-broker';
+import type { Notification } from '../notifications/notification.js';
 import { LiveEvents } from './live-events.service.js';
+
+const note = (body: string): Notification => ({
+  id: '1',
+  recipientId: 'bob',
+  senderId: null,
+  title: 'Hi',
+  body,
+  priority: 'normal',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  readAt: null,
+});
 
 describe('LiveEvents', () => {
   async function setup() {
@@ -9,7 +21,7 @@ describe('LiveEvents', () => {
       imports: [
         SseModule.forRoot({
           auth: { secret: 's' },
-          maxPayloadBytes: 64,
+          maxPayloadBytes: 1_024,
           isGlobal: true,
         }),
       ],
@@ -26,7 +38,7 @@ describe('LiveEvents', () => {
     const received = firstValueFrom(
       broker.userStream('bob', { tenantId: 'acme' }).pipe(take(1), toArray()),
     );
-    await live.toUser('bob', 'acme', 'notification', { id: '1' });
+    await live.toUser('bob', 'acme', 'notification', note('hello'));
     expect((await received).map((m) => m.event)).toEqual(['notification']);
     expect(live.failures).toBe(0);
   });
@@ -34,10 +46,10 @@ describe('LiveEvents', () => {
   it('never throws when publishing fails after a commit: it logs and counts the failure', async () => {
     const { live } = await setup();
     await expect(
-      live.toUser('bob', 'acme', 'notification', { body: 'x'.repeat(100) }),
+      live.toUser('bob', 'acme', 'notification', note('x'.repeat(2_000))),
     ).resolves.toBeUndefined();
     await expect(
-      live.toTopic('bad topic', 'acme', 'x', 1),
+      live.toTopic('bad topic', 'acme', 'notification', note('hello')),
     ).resolves.toBeUndefined();
     expect(live.failures).toBe(2);
   });

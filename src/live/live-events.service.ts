@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SseBroker } from 'nestjs-sse-broker';
+import type { AppEvent, AppEvents } from './app-events.js';
 
 /**
  * Publishes after the database has committed. A failed publish never undoes
@@ -11,36 +12,40 @@ export class LiveEvents {
   private readonly logger = new Logger('LiveEvents');
   private failed = 0;
 
-  constructor(private readonly broker: SseBroker) {}
+  constructor(private readonly broker: SseBroker<AppEvents>) {}
 
   /** Publishes that failed since start. */
   get failures(): number {
     return this.failed;
   }
 
-  toUser(
+  toUser<K extends AppEvent>(
     userId: string,
     tenantId: string,
-    event: string,
-    data: unknown,
+    event: K,
+    data: AppEvents[K],
   ): Promise<void> {
     return this.attempt(event, () =>
       this.broker.sendToUser(userId, event, data, { tenantId }),
     );
   }
 
-  toTopic(
+  toTopic<K extends AppEvent>(
     topic: string,
     tenantId: string,
-    event: string,
-    data: unknown,
+    event: K,
+    data: AppEvents[K],
   ): Promise<void> {
     return this.attempt(event, () =>
       this.broker.sendToTopic(topic, event, data, { tenantId }),
     );
   }
 
-  toTenant(tenantId: string, event: string, data: unknown): Promise<void> {
+  toTenant<K extends AppEvent>(
+    tenantId: string,
+    event: K,
+    data: AppEvents[K],
+  ): Promise<void> {
     return this.attempt(event, () =>
       this.broker.broadcast(event, data, { tenantId }),
     );

@@ -28,13 +28,11 @@ describe.each(DATABASES)('demo announcements (%s)', (kind) => {
       .send({ title, body: `${title} body` });
 
   it('stores announcements and lists them to the tenant, newest first, so that a tab opened later shows them', async () => {
-    const stream = await demo.stream(tokens.alice, 'topics=announcements');
+    const stream = await demo.stream(tokens.alice, ['announcements']);
     const first = await announce('First');
     expect(first.status).toBe(202);
     await announce('Second');
-    const pushed = JSON.parse(
-      (await stream.waitForEvent('announcement')).data,
-    ) as Announcement;
+    const pushed = (await stream.expectEvent('announcement')).data;
     expect(pushed).toEqual({
       id: expect.stringMatching(/^\d+$/),
       title: 'First',

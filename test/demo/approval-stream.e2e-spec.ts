@@ -4,7 +4,6 @@ import { filter, firstValueFrom } from 'rxjs';
 import type { Approval } from '../../src/approvals/approval.js';
 import { DEV_JWT_SECRET } from '../../src/config/jwt-secret.js';
 import { RawStreamClient } from '../utils/raw-client.js';
-import { StreamClient } from '../utils/sse-client.js';
 import { type DemoApp, startDemo } from './demo-app.js';
 import { START_TIMEOUT_MS } from './start-timeout.js';
 
@@ -49,25 +48,16 @@ describe('the demo approval stream route (a full library stream)', () => {
       { sub: 'alice', tid: 'acme', roles: [] },
       { secret: DEV_JWT_SECRET, expiresIn: 2 },
     );
-    const client = await StreamClient.open(demo.url(path()), {
-      authorization: `Bearer ${expiring}`,
-    });
-    expect(client.status).toBe(200);
-    await client.waitForEvent('connected');
-    const close = await client.waitForEvent('close');
-    expect(JSON.parse(close.data)).toEqual({ reason: 'token_expired' });
-    client.close();
+    const client = await demo.connect({ token: expiring, path: path() });
+    const close = await client.expectEvent('close');
+    expect(close.data).toEqual({ reason: 'token_expired' });
+    await client.close();
   });
 
   it("counts the route's streams against the per-user cap: the third gets 429", async () => {
     const open = await Promise.all(
-      [1, 2].map(() =>
-        StreamClient.open(demo.url(path()), {
-          authorization: `Bearer ${alice}`,
-        }),
-      ),
+      [1, 2].map(() => demo.connect({ token: alice, path: path() })),
     );
-    await Promise.all(open.map((c) => c.waitForEvent('connected')));
     const third = await fetch(demo.url(path()), {
       headers: { authorization: `Bearer ${alice}` },
     });
@@ -77,7 +67,7 @@ describe('the demo approval stream route (a full library stream)', () => {
       statusCode: 429,
       code: 'too_many_user_connections',
     });
-    open.forEach((c) => c.close());
+    await Promise.all(open.map((c) => c.close()));
   });
 
   it('disconnects a client that does not read as slow_consumer, instead of holding what it does not take', async () => {

@@ -73,9 +73,7 @@ describe.each(DATABASES)('demo approval workflow (%s)', (kind) => {
         .send({ title: 'Team offsite', approverIds: ['bob', 'carol'] })
     ).body as Approval;
 
-    const toBob = JSON.parse(
-      (await bobStream.waitForEvent('notification')).data,
-    ) as Notification;
+    const toBob = (await bobStream.expectEvent('notification')).data;
     expect(toBob).toMatchObject({
       recipientId: 'bob',
       senderId: 'alice',
@@ -96,9 +94,7 @@ describe.each(DATABASES)('demo approval workflow (%s)', (kind) => {
       .post(`/approvals/${approval.id}/approve`)
       .set(as('bob'))
       .send({});
-    const toCarol = JSON.parse(
-      (await carolStream.waitForEvent('notification')).data,
-    ) as Notification;
+    const toCarol = (await carolStream.expectEvent('notification')).data;
     expect(toCarol).toMatchObject({
       recipientId: 'carol',
       senderId: 'bob',

@@ -1,6 +1,5 @@
 import request from 'supertest';
 import type { Approval } from '../../src/approvals/approval.js';
-import { StreamClient } from '../utils/sse-client.js';
 import { DATABASES, type DemoApp, startDemo } from './demo-app.js';
 
 describe.each(DATABASES)('demo approvals (%s)', (kind) => {
@@ -36,12 +35,11 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
       currentApproverId: 'bob',
     });
     expect(
-      JSON.parse((await bobStream.waitForEvent('approval:requested')).data),
+      (await bobStream.expectEvent('approval:requested')).data,
     ).toMatchObject({ id: approval.id });
-    const topicStream = await demo.stream(
-      tokens.bob,
-      `topics=approval:${approval.id}`,
-    );
+    const topicStream = await demo.stream(tokens.bob, [
+      `approval:${approval.id}`,
+    ]);
 
     const first = await demo
       .http()
@@ -54,7 +52,7 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
       currentApproverId: 'carol',
     });
     expect(
-      JSON.parse((await carolStream.waitForEvent('approval:requested')).data),
+      (await carolStream.expectEvent('approval:requested')).data,
     ).toMatchObject({ id: approval.id, step: 1 });
 
     const second = await demo
@@ -67,21 +65,20 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
       currentApproverId: null,
     });
 
-    const changes = await aliceStream.waitForCount(
-      'approval:status_changed',
-      2,
+    const changes = [
+      await aliceStream.next('approval:status_changed'),
+      await aliceStream.next('approval:status_changed'),
+    ];
+    expect(changes.map((e) => e.data.status)).toEqual(['pending', 'approved']);
+    const onTopic = [
+      await topicStream.next('approval:status_changed'),
+      await topicStream.next('approval:status_changed'),
+    ];
+    expect(onTopic.map((e) => e.data.step)).toEqual([1, 2]);
+    await aliceStream.expectEvent(
+      'notification',
+      (note) => note.title === '"New laptop" was approved',
     );
-    expect(changes.map((e) => JSON.parse(e.data).status)).toEqual([
-      'pending',
-      'approved',
-    ]);
-    const onTopic = await topicStream.waitForCount(
-      'approval:status_changed',
-      2,
-    );
-    expect(onTopic.map((e) => JSON.parse(e.data).step)).toEqual([1, 2]);
-    const notes = await aliceStream.waitForCount('notification', 2);
-    expect(JSON.parse(notes[1].data).title).toBe('"New laptop" was approved');
 
     const detail = await demo
       .http()
@@ -170,8 +167,8 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
     expect((await open('dave', `approval:${approval.id}`)).status).toBe(403);
     expect((await open('carol', 'approval:999999')).status).toBe(403);
     expect((await open('carol', 'other')).status).toBe(403);
-    const carol = await demo.stream(tokens.carol, 'topics=announcements');
-    const dave = await demo.stream(tokens.dave, 'topics=announcements');
+    const carol = await demo.stream(tokens.carol, ['announcements']);
+    const dave = await demo.stream(tokens.dave, ['announcements']);
 
     expect(
       (
@@ -191,11 +188,12 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
           .send({ title: 'Release', body: 'v2' })
       ).status,
     ).toBe(202);
-    expect(
-      JSON.parse((await carol.waitForEvent('announcement')).data),
-    ).toMatchObject({ title: 'Release', by: 'admin' });
+    expect((await carol.expectEvent('announcement')).data).toMatchObject({
+      title: 'Release',
+      by: 'admin',
+    });
     await demo.broker.broadcast('marker', null, { tenantId: 'globex' });
-    await dave.waitForEvent('marker');
+    await dave.expectEvent('marker');
     expect(dave.events.map((e) => e.event)).not.toContain('announcement');
   });
 
@@ -209,23 +207,18 @@ describe.each(DATABASES)('demo approvals (%s)', (kind) => {
           .set(as('carol'))
       ).status,
     ).toBe(404);
-    const events = await StreamClient.open(
-      demo.url(`/approvals/${approval.id}/events`),
-      as('alice'),
-    );
-    expect(events.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const events = await demo.connect({
+      token: tokens.alice,
+      path: `/approvals/${approval.id}/events`,
+    });
     await demo
       .http()
       .post(`/approvals/${approval.id}/approve`)
       .set(as('bob'))
       .send({});
-    const change = await events.waitForEvent('approval:status_changed');
-    expect(JSON.parse(change.data)).toMatchObject({
-      id: approval.id,
-      status: 'approved',
-    });
+    const change = await events.expectEvent('approval:status_changed');
+    expect(change.data).toMatchObject({ id: approval.id, status: 'approved' });
     expect(change.id).toMatch(/^[0-9a-f]+-\d+$/);
-    events.close();
+    await events.close();
   });
 });

@@ -37,8 +37,6 @@ describe('demo on PostgreSQL when connections drop', () => {
           await demo.login('bob'),
         ];
         const stream = await demo.stream(bob);
-        let ended = false;
-        void stream.ended.then(() => (ended = true));
 
         const terminated = await admin<{ pid: number }>(
           `SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity
@@ -54,10 +52,10 @@ describe('demo on PostgreSQL when connections drop', () => {
           .set('Authorization', `Bearer ${alice}`)
           .send({ recipientId: 'bob', title: 'Still here', body: '' });
         expect(sent.status).toBe(201);
-        expect(
-          JSON.parse((await stream.waitForEvent('notification')).data),
-        ).toMatchObject({ title: 'Still here' });
-        expect(ended).toBe(false);
+        expect((await stream.expectEvent('notification')).data).toMatchObject({
+          title: 'Still here',
+        });
+        expect(stream.isOpen).toBe(true);
         expect((await demo.http().get('/health/ready')).body).toMatchObject({
           status: 'ok',
           database: 'up',
@@ -107,7 +105,7 @@ describe('demo on PostgreSQL when connections drop', () => {
         await demo.broker.sendToUser('alice', 'marker', null, {
           tenantId: 'acme',
         });
-        await stream.waitForEvent('marker');
+        await stream.expectEvent('marker');
       } finally {
         await demo.close();
         await proxy.close();

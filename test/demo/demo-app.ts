@@ -4,18 +4,38 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { SseBroker } from 'nestjs-sse-broker';
+import {
+  connectSseTestClient,
+  type SseTestClient,
+  type SseTestClientOptions,
+} from 'nestjs-sse-broker/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import type { AppEvents } from '../../src/live/app-events.js';
 import { hold, release, starting } from '../utils/resources.js';
-import { StreamClient } from '../utils/sse-client.js';
 import { onceClosable } from '../utils/sse-test-app.js';
 
 /** The databases every demo spec runs against. */
 export const DATABASES = ['pglite', 'postgres'] as const;
 export type DatabaseKind = (typeof DATABASES)[number];
 
+/** How long a stream waits for an event: below Jest's 20 s, so a missing event fails with the kit's message. */
+const STREAM_WAIT_MS = 15_000;
+
 const POSTGRES_URL =
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * What the demo's streams carry, as its specs read them: the demo's events,
+ * and `marker`, which specs publish to know that what was sent before it
+ * has arrived.
+ */
+export interface DemoStreamEvents extends AppEvents {
+  marker: null;
+}
+
+/** A stream of the demo, read with the package's testing kit. */
+export type DemoStream = SseTestClient<DemoStreamEvents>;
 
 export interface DemoApp {
   app: INestApplication;
@@ -25,7 +45,9 @@ export interface DemoApp {
   /** Logs in a seeded user; returns the bearer token. */
   login(username: string): Promise<string>;
   /** Opens the user's stream, as the browser does with its cookie. */
-  stream(token: string, query?: string): Promise<StreamClient>;
+  stream(token: string, topics?: readonly string[]): Promise<DemoStream>;
+  /** Opens a stream with the testing kit's options (a route of the demo's own: `path`). */
+  connect(options: SseTestClientOptions): Promise<DemoStream>;
   close(): Promise<void>;
 }
 
@@ -98,7 +120,7 @@ async function start(
   env: Record<string, string>,
 ): Promise<DemoApp> {
   const key = { kind };
-  const streams: StreamClient[] = [];
+  const streams: DemoStream[] = [];
   let dropSchema: (() => Promise<void>) | undefined;
   let app: INestApplication | undefined;
   const vars: Record<string, string | undefined> = {
@@ -112,7 +134,7 @@ async function start(
   }
   // Held after the schema, so released before it (newest first).
   hold(key, `demo app (${kind})`, async () => {
-    streams.forEach((s) => s.close());
+    await Promise.all(streams.map((s) => s.close()));
     await app?.close();
     await dropSchema?.();
   });
@@ -157,13 +179,14 @@ async function start(
           );
         return (res.body as { access_token: string }).access_token;
       },
-      async stream(token, query = '') {
-        const client = await StreamClient.open(
-          demo.url(`/sse/stream${query ? `?${query}` : ''}`),
-          { cookie: `sse_token=${token}` },
-        );
+      stream: (token, topics) =>
+        demo.connect({ headers: { cookie: `sse_token=${token}` }, topics }),
+      async connect(options) {
+        const client = await connectSseTestClient<DemoStreamEvents>(started, {
+          timeoutMs: STREAM_WAIT_MS,
+          ...options,
+        });
         streams.push(client);
-        await client.waitForEvent('connected');
         return client;
       },
       close: () => release(key),

@@ -36,9 +36,7 @@ describe.each(DATABASES)('demo notifications (%s)', (kind) => {
       readAt: null,
     });
     for (const device of [phone, laptop]) {
-      expect(
-        JSON.parse((await device.waitForEvent('notification')).data),
-      ).toEqual(stored);
+      expect((await device.expectEvent('notification')).data).toEqual(stored);
     }
     const list = await demo.http().get('/notifications').set(as(bob));
     expect(list.body[0]).toEqual(stored);
@@ -81,9 +79,7 @@ describe.each(DATABASES)('demo notifications (%s)', (kind) => {
       .set(as(bob));
     expect(read.status).toBe(200);
     expect(read.body.readAt).not.toBeNull();
-    const pushed = JSON.parse(
-      (await device.waitForEvent('notification:read')).data,
-    );
+    const pushed = (await device.expectEvent('notification:read')).data;
     expect(pushed).toEqual({
       ids: [created[0].body.id],
       unreadCount: before - 1,

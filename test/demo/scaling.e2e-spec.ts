@@ -49,7 +49,7 @@ describeWithRedis('demo on two instances (PostgreSQL + Redis)', () => {
     expect(created.status).toBe(201);
     const approval = created.body as Approval;
     expect(
-      JSON.parse((await bobStream.waitForEvent('approval:requested')).data),
+      (await bobStream.expectEvent('approval:requested')).data,
     ).toMatchObject({ id: approval.id });
 
     const decided = await request(one.app.getHttpServer())
@@ -57,8 +57,8 @@ describeWithRedis('demo on two instances (PostgreSQL + Redis)', () => {
       .set('Authorization', `Bearer ${bob}`)
       .send({});
     expect(decided.status).toBe(200);
-    const changed = await aliceStream.waitForEvent('approval:status_changed');
-    expect(JSON.parse(changed.data)).toMatchObject({
+    const changed = await aliceStream.expectEvent('approval:status_changed');
+    expect(changed.data).toMatchObject({
       id: approval.id,
       status: 'approved',
     });

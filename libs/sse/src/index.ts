@@ -42,6 +42,16 @@ export type {
   SsePublishOptions,
 } from './core/sse-message.interface.js';
 export type {
+  SseAnyEvents,
+  SseEventData,
+  SseEventMap,
+  SseEventMessage,
+  SseEventName,
+  SseIsOpenEventMap,
+  SsePublishData,
+  SsePublishedMessage,
+} from './core/sse-event-map.js';
+export type {
   SseHistoryTarget,
   SseTarget,
   SseTargetType,

@@ -5,6 +5,14 @@ import type {
   SseConnectionEvent,
 } from '../core/sse-client-info.interface.js';
 import type {
+  SseAnyEvents,
+  SseEventMap,
+  SseEventMessage,
+  SseEventName,
+  SsePublishData,
+  SsePublishedMessage,
+} from '../core/sse-event-map.js';
+import type {
   SseHistoryPage,
   SseMessage,
   SsePublishOptions,
@@ -48,11 +56,21 @@ import { SseConnectionHub } from './sse-connection-hub.js';
  * transport, messages, ids, history, presence and limits are shared by every
  * instance; the API is the same.
  *
+ * `Events` is the application's event contract ({@link SseEventMap}): with
+ * it, the publish methods accept only its event names, each with its data
+ * type, and the in-process streams emit its messages. Without it, any valid
+ * name and any JSON-serialisable data. It is the same injectable either way:
+ * the type argument only changes what the compiler allows.
+ *
  * @example
  * ```ts
+ * export interface AppEvents {
+ *   notification: Notification;
+ * }
+ *
  * @Injectable()
  * export class NotificationsService {
- *   constructor(private readonly sse: SseBroker) {}
+ *   constructor(private readonly sse: SseBroker<AppEvents>) {}
  *   async notify(userId: string, note: Notification) {
  *     await this.sse.sendToUser(userId, 'notification', note, { tenantId: note.tenantId });
  *   }
@@ -61,7 +79,7 @@ import { SseConnectionHub } from './sse-connection-hub.js';
  * @publicApi
  */
 @Injectable()
-export class SseBroker {
+export class SseBroker<Events extends SseEventMap = SseAnyEvents> {
   /** Presence: a `connect` event when a stream opens, `disconnect` (with the reason) when it ends. */
   readonly connections$: Observable<SseConnectionEvent>;
 
@@ -98,12 +116,18 @@ export class SseBroker {
   }
 
   /** Sends an event to every stream of one user (in `opts.tenantId`). */
-  async sendToUser<T>(
+  sendToUser<T, K extends SseEventName<Events> = SseEventName<Events>>(
+    userId: string,
+    event: K,
+    data: SsePublishData<Events, K, T>,
+    opts?: SsePublishOptions,
+  ): Promise<SsePublishedMessage<Events, K, T>>;
+  async sendToUser(
     userId: string,
     event: string,
-    data: T,
+    data: unknown,
     opts: SsePublishOptions = {},
-  ): Promise<SseMessage<T>> {
+  ): Promise<SseMessage> {
     assertUserId(userId);
     assertTenantId(opts.tenantId);
     assertIdempotencyKey(opts.idempotencyKey);
@@ -116,12 +140,18 @@ export class SseBroker {
   }
 
   /** Sends an event to every stream subscribed to a topic (in `opts.tenantId`). */
-  async sendToTopic<T>(
+  sendToTopic<T, K extends SseEventName<Events> = SseEventName<Events>>(
+    topic: string,
+    event: K,
+    data: SsePublishData<Events, K, T>,
+    opts?: SsePublishOptions,
+  ): Promise<SsePublishedMessage<Events, K, T>>;
+  async sendToTopic(
     topic: string,
     event: string,
-    data: T,
+    data: unknown,
     opts: SsePublishOptions = {},
-  ): Promise<SseMessage<T>> {
+  ): Promise<SseMessage> {
     this.assertTopicsEnabled();
     assertTopic(topic);
     assertTenantId(opts.tenantId);
@@ -135,11 +165,16 @@ export class SseBroker {
   }
 
   /** Sends an event to every stream of one tenant (`opts.tenantId`; undefined: the streams without a tenant). */
-  async broadcast<T>(
+  broadcast<T, K extends SseEventName<Events> = SseEventName<Events>>(
+    event: K,
+    data: SsePublishData<Events, K, T>,
+    opts?: SsePublishOptions,
+  ): Promise<SsePublishedMessage<Events, K, T>>;
+  async broadcast(
     event: string,
-    data: T,
+    data: unknown,
     opts: SsePublishOptions = {},
-  ): Promise<SseMessage<T>> {
+  ): Promise<SseMessage> {
     assertTenantId(opts.tenantId);
     assertIdempotencyKey(opts.idempotencyKey);
     return this.publish(
@@ -154,11 +189,16 @@ export class SseBroker {
    * Sends an event to one stream, on whichever instance it is. A client that
    * is gone receives nothing; the message is still returned.
    */
-  async sendToClient<T>(
+  sendToClient<T, K extends SseEventName<Events> = SseEventName<Events>>(
+    clientId: string,
+    event: K,
+    data: SsePublishData<Events, K, T>,
+  ): Promise<SsePublishedMessage<Events, K, T>>;
+  async sendToClient(
     clientId: string,
     event: string,
-    data: T,
-  ): Promise<SseMessage<T>> {
+    data: unknown,
+  ): Promise<SseMessage> {
     const tenantId = this.hub.client(clientId)?.tenantId;
     return this.publish({ type: 'client', clientId, tenantId }, event, data);
   }
@@ -172,7 +212,7 @@ export class SseBroker {
   userStream(
     userId: string,
     opts: SsePublishOptions = {},
-  ): Observable<SseMessage> {
+  ): Observable<SseEventMessage<Events>> {
     assertUserId(userId);
     assertTenantId(opts.tenantId);
     return this.observe({ type: 'user', userId, tenantId: opts.tenantId });
@@ -182,7 +222,7 @@ export class SseBroker {
   topicStream(
     topic: string,
     opts: SsePublishOptions = {},
-  ): Observable<SseMessage> {
+  ): Observable<SseEventMessage<Events>> {
     this.assertTopicsEnabled();
     assertTopic(topic);
     assertTenantId(opts.tenantId);
@@ -190,7 +230,9 @@ export class SseBroker {
   }
 
   /** The messages broadcast to one tenant from now on. */
-  broadcastStream(opts: SsePublishOptions = {}): Observable<SseMessage> {
+  broadcastStream(
+    opts: SsePublishOptions = {},
+  ): Observable<SseEventMessage<Events>> {
     assertTenantId(opts.tenantId);
     return this.observe({ type: 'broadcast', tenantId: opts.tenantId });
   }
@@ -289,8 +331,13 @@ export class SseBroker {
     return all.length;
   }
 
-  private observe(target: SseHistoryTarget): Observable<SseMessage> {
-    return this.hub.observe(targetKey(target)).pipe(map((e) => e.message));
+  private observe(
+    target: SseHistoryTarget,
+  ): Observable<SseEventMessage<Events>> {
+    // The contract is the publishers' promise; the broker carries data as given.
+    return this.hub
+      .observe(targetKey(target))
+      .pipe(map((e) => e.message as SseEventMessage<Events>));
   }
 
   /**
@@ -299,12 +346,12 @@ export class SseBroker {
    * for an idempotency key it has seen within `history.ttl`, answers with
    * the first message's id and creation time and publishes nothing.
    */
-  private async publish<T>(
+  private async publish(
     target: SseTarget,
     event: string,
-    data: T,
+    data: unknown,
     idempotencyKey?: string,
-  ): Promise<SseMessage<T>> {
+  ): Promise<SseMessage> {
     assertEventName(event);
     const json = serializeData(data, this.options.maxPayloadBytes);
     const createdAt = new Date();

@@ -4,14 +4,15 @@ import type { SseTarget } from './sse-target.js';
 /**
  * A published message, as returned by the publish methods and emitted by
  * `userStream` / `topicStream`. Its `id` is assigned once, when it is
- * published, and is the same for every recipient.
+ * published, and is the same for every recipient. `T` is the data's type,
+ * `E` the event name's (a declared name with a typed broker).
  * @publicApi
  */
-export interface SseMessage<T = unknown> {
+export interface SseMessage<T = unknown, E extends string = string> {
   /** Opaque id, unique and ordered within this broker: `<epoch>-<sequence>`. */
   id: string;
   /** The event name (`event:` field). */
-  event: string;
+  event: E;
   /** The data as given by the publisher (sent to clients as JSON). */
   data: T;
   target: SseTarget;
