@@ -277,7 +277,8 @@ export class SseBrowserClient<
   }
 
   private postState(): void {
-    if (this.role !== 'leader') return;
+    // A leader that closes hands over: the others wait for the next one, not `closed`.
+    if (this.role !== 'leader' || this.closed) return;
     this.post({
       type: 'state',
       state: this.current,
