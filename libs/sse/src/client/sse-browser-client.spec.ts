@@ -326,6 +326,18 @@ describe('createSseClient (one tab)', () => {
     client.close();
   });
 
+  it('does not refresh a token that expires in 60 days before its time (beyond the largest timer delay)', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60 * 86_400;
+    const jwt = `h.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.s`;
+    const f = fakeFetch();
+    const { client } = start({ token: () => jwt }, f);
+    await tick();
+    f.streams[0].write(connected());
+    await tick(86_400_000);
+    expect(f.calls).toHaveLength(1);
+    client.close();
+  });
+
   it('close() ends the stream and stays closed', async () => {
     const { client, f } = start();
     await tick();

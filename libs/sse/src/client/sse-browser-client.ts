@@ -220,7 +220,12 @@ export class SseBrowserClient<
       case 'state':
         if (this.role === 'follower') {
           this.currentClientId = message.clientId;
-          this.setState(message.state, message.detail);
+          // Repeated for each tab that joins: a change only once.
+          if (
+            message.state !== this.current ||
+            JSON.stringify(message.detail) !== JSON.stringify(this.detail)
+          )
+            this.setState(message.state, message.detail);
         }
         break;
     }
@@ -272,7 +277,8 @@ export class SseBrowserClient<
   }
 
   private postState(): void {
-    if (this.role !== 'leader') return;
+    // A leader that closes hands over: the others wait for the next one, not `closed`.
+    if (this.role !== 'leader' || this.closed) return;
     this.post({
       type: 'state',
       state: this.current,
