@@ -278,10 +278,21 @@ function clearSession() {
 
 $('#reconnect').addEventListener('click', () => session.client?.reconnect());
 
+/** The other tabs of this browser share the cookie: they log in and out with this one. */
+const tabs = 'BroadcastChannel' in globalThis ? new BroadcastChannel('nest-sse-demo:session') : null;
+tabs?.addEventListener('message', ({ data }) => {
+  if (data === 'logout' && session.me) {
+    clearSession();
+    showLogin();
+  }
+  if (data === 'login' && !session.me) start();
+});
+
 $('#logout').addEventListener('click', (event) =>
   busy(event.currentTarget, null, async () => {
     clearSession();
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+    tabs?.postMessage('logout');
     showLogin();
   }),
 );
@@ -311,6 +322,7 @@ onSubmit('login-form', async (data, form) => {
   });
   form.reset();
   await start();
+  tabs?.postMessage('login');
 });
 
 onSubmit('notify-form', async (data, form) => {
