@@ -268,6 +268,25 @@ describe('createSseClient (one tab)', () => {
     client.close();
   });
 
+  it('a 200 that is not an event stream closes instead of reconnecting forever', async () => {
+    const f = fakeFetch();
+    f.answer(
+      () =>
+        new Response('<!doctype html>', {
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+        }),
+    );
+    const { client, states } = start({}, f);
+    await tick(60_000);
+    expect(f.calls).toHaveLength(1);
+    expect(states.at(-1)).toEqual([
+      'closed',
+      { status: 200, reason: 'not_an_event_stream' },
+    ]);
+    client.close();
+  });
+
   it('a 503 or a network error retries with growing delays instead of closing', async () => {
     const f = fakeFetch();
     f.answer(() => new Response('', { status: 503 }));
