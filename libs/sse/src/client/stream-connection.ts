@@ -194,6 +194,15 @@ export class StreamConnection {
       await this.refused(response, generation);
       return;
     }
+    if (
+      !/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '')
+    ) {
+      // Not the stream (a page served for an unknown path, a proxy's answer):
+      // reconnecting would only get the same.
+      void response.body.cancel().catch(() => undefined);
+      this.stop({ status: response.status, reason: 'not_an_event_stream' });
+      return;
+    }
     const parser = new SseParser(
       (event) => {
         if (live()) this.frame(event);
