@@ -1,12 +1,13 @@
 // The demo page: plain modern JavaScript, no framework. The REST API is the
 // source of truth; the event stream keeps the page in step, and on `reset`
 // (events missed beyond the server's history) the page reloads from the API.
+
 // The package's browser client, served by the demo from the package's build.
 import { createSseClient } from '/vendor/nestjs-sse-broker/client/index.js';
+import { api } from './api.js';
+import { $, byNewest, refreshTimes, setBadge } from './dom.js';
+import { announcementItem, errorOf, historyItem, inboxItem, notificationItem, requestItem } from './items.js';
 
-const $ = (selector) => document.querySelector(selector);
-
-const LISTS = ['notifications', 'inbox', 'requests', 'history', 'announcements'];
 const FORMS = ['login-form', 'notify-form', 'request-form', 'announce-form'];
 const STATE_LABELS = { connecting: 'connecting', live: 'live', reconnecting: 'reconnecting', closed: 'offline' };
 
@@ -24,26 +25,7 @@ const emptySession = () => ({
 });
 let session = emptySession();
 
-// --- the API -------------------------------------------------------------------
-
-/** Calls the API; a failure throws an Error with the server's message and code. */
-async function api(path, { method = 'GET', body } = {}) {
-  const response = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const payload = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) {
-    const message = Array.isArray(payload?.message) ? payload.message.join('; ') : payload?.message;
-    throw Object.assign(new Error(message ?? `The server answered ${response.status}.`), {
-      status: response.status,
-      code: payload?.code,
-    });
-  }
-  return payload;
-}
+// --- requests ------------------------------------------------------------------
 
 /**
  * Runs `work` with `button` disabled, showing a failure in `errorElement`;
@@ -65,82 +47,24 @@ async function busy(button, errorElement, work) {
   }
 }
 
-// --- small DOM helpers ----------------------------------------------------------
-
-function el(tag, props = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'dataset') Object.assign(element.dataset, value);
-    else if (key in element) element[key] = value;
-    else element.setAttribute(key, value);
-  }
-  element.append(...children.filter((child) => child !== null && child !== undefined && child !== ''));
-  return element;
-}
-
-const byNewest = (a, b) => Number(b.id) - Number(a.id);
-
-function relativeTime(iso) {
-  const seconds = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
-  if (seconds < 45) return 'just now';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.round(hours / 24);
-  if (days < 7) return days === 1 ? 'yesterday' : `${days} days ago`;
-  return new Date(iso).toLocaleDateString();
-}
-
-function timeAgo(iso) {
-  return el('time', {
-    className: 'ago',
-    dateTime: iso,
-    title: new Date(iso).toLocaleString(),
-    textContent: relativeTime(iso),
-  });
-}
-
-function refreshTimes() {
-  for (const time of document.querySelectorAll('time.ago')) time.textContent = relativeTime(time.dateTime);
-}
+// --- lists ---------------------------------------------------------------------
 
 function fill(listId, items) {
   $(`#${listId}`).replaceChildren(...items);
   $(`[data-empty-for=${listId}]`).hidden = items.length > 0 || !session.loaded;
 }
 
-function setBadge(selector, count) {
-  $(selector).textContent = String(count);
-  $(selector).dataset.count = String(count);
-}
-
 // --- rendering -------------------------------------------------------------------
 
 function renderNotifications() {
-  const items = [...session.notifications.values()].sort(byNewest).map((n) => {
-    const item = el(
-      'li',
-      { className: `item ${n.readAt ? 'read' : 'unread'}`, dataset: { id: n.id } },
-      el(
-        'div',
-        { className: 'item-main' },
-        el('div', { className: 'item-title' }, n.priority !== 'normal' ? el('span', { className: `tag tag-${n.priority}`, textContent: n.priority }) : null, n.title),
-        n.body ? el('div', { className: 'item-body', textContent: n.body }) : null,
-        el('div', { className: 'meta' }, `from ${n.senderId ?? 'the system'} · `, timeAgo(n.createdAt)),
-      ),
+  const markRead = (n) => (button) =>
+    busy(button, errorOf(button), async () =>
+      upsertNotification(await api(`/notifications/${n.id}/read`, { method: 'PATCH' })),
     );
-    if (!n.readAt) {
-      const error = el('p', { className: 'error', role: 'alert' });
-      const markRead = el('button', { className: 'button ghost small', type: 'button', textContent: 'Mark read' });
-      markRead.addEventListener('click', () =>
-        busy(markRead, error, async () => upsertNotification(await api(`/notifications/${n.id}/read`, { method: 'PATCH' }))),
-      );
-      item.append(el('div', { className: 'item-actions' }, markRead), error);
-    }
-    return item;
-  });
-  fill('notifications', items);
+  fill(
+    'notifications',
+    [...session.notifications.values()].sort(byNewest).map((n) => notificationItem(n, markRead(n))),
+  );
   setBadge('#unread', session.unreadCount);
   $('#read-all').disabled = session.unreadCount === 0;
 }
@@ -154,106 +78,29 @@ function upsertNotification(notification) {
   renderNotifications();
 }
 
-function statusPill(approval) {
-  return el('span', { className: `status status-${approval.status}`, textContent: approval.status });
-}
-
-/** Where an approval stands, in words, for the requester. */
-function progress(a) {
-  const approvedBy = a.approverIds.slice(0, a.step);
-  if (a.status === 'approved') return `approved by ${a.approverIds.join(', ')}`;
-  if (a.status === 'rejected')
-    return `rejected by ${a.approverIds[a.step]}${approvedBy.length ? ` after ${approvedBy.join(', ')}` : ''}`;
-  return `waiting for ${a.currentApproverId} · step ${a.step + 1} of ${a.approverIds.length}`;
-}
-
-/** Where an approval stands for one of its approvers. */
-function myPart(a, me) {
-  const mine = a.approverIds.indexOf(me);
-  if (a.status === 'rejected' && a.approverIds[a.step] === me) return 'you rejected it';
-  if (mine < a.step || a.status === 'approved') return `you approved it · ${progress(a)}`;
-  if (a.status === 'rejected') return progress(a);
-  return `your turn comes after ${a.approverIds.slice(a.step, mine).join(', ')}`;
-}
-
 function renderApprovals() {
   const me = session.me?.id;
   const all = [...session.approvals.values()].sort(byNewest);
   const waiting = all.filter((a) => a.status === 'pending' && a.currentApproverId === me);
-
-  fill(
-    'inbox',
-    waiting.map((a) => {
-      const error = el('p', { className: 'error', role: 'alert' });
-      const approve = el('button', { className: 'button primary small', type: 'button', textContent: 'Approve' });
-      const reject = el('button', { className: 'button danger small', type: 'button', textContent: 'Reject' });
-      const decide = (action, button) =>
-        busy(button, error, async () => {
-          reject.disabled = approve.disabled = true;
-          try {
-            upsertApproval(await api(`/approvals/${a.id}/${action}`, { method: 'POST', body: {} }));
-          } finally {
-            reject.disabled = approve.disabled = false;
-          }
-        });
-      approve.addEventListener('click', () => decide('approve', approve));
-      reject.addEventListener('click', () => decide('reject', reject));
-      const before = a.approverIds.slice(0, a.step);
-      return el(
-        'li',
-        { className: 'item', dataset: { id: a.id } },
-        el(
-          'div',
-          { className: 'item-main' },
-          el('div', { className: 'item-title', textContent: a.title }),
-          el(
-            'div',
-            { className: 'meta' },
-            `from ${a.requesterId}${before.length ? ` · approved by ${before.join(', ')}` : ''} · step ${a.step + 1} of ${a.approverIds.length} · `,
-            timeAgo(a.updatedAt),
-          ),
-        ),
-        el('div', { className: 'item-actions' }, approve, reject),
-        error,
-      );
-    }),
-  );
+  const decide = (a) => (action, button) => {
+    const both = button.parentElement.querySelectorAll('button');
+    return busy(button, errorOf(button), async () => {
+      for (const b of both) b.disabled = true;
+      try {
+        upsertApproval(await api(`/approvals/${a.id}/${action}`, { method: 'POST', body: {} }));
+      } finally {
+        for (const b of both) b.disabled = false;
+      }
+    });
+  };
+  fill('inbox', waiting.map((a) => inboxItem(a, decide(a))));
   setBadge('#pending-count', waiting.length);
-
-  fill(
-    'requests',
-    all
-      .filter((a) => a.requesterId === me)
-      .map((a) =>
-        el(
-          'li',
-          { className: 'item', dataset: { id: a.id } },
-          el(
-            'div',
-            { className: 'item-main' },
-            el('div', { className: 'item-title' }, a.title, ' ', statusPill(a)),
-            el('div', { className: 'meta' }, `${progress(a)} · `, timeAgo(a.updatedAt)),
-          ),
-        ),
-      ),
-  );
-
+  fill('requests', all.filter((a) => a.requesterId === me).map(requestItem));
   fill(
     'history',
     all
       .filter((a) => a.requesterId !== me && a.approverIds.includes(me) && !waiting.includes(a))
-      .map((a) =>
-        el(
-          'li',
-          { className: 'item', dataset: { id: a.id } },
-          el(
-            'div',
-            { className: 'item-main' },
-            el('div', { className: 'item-title' }, a.title, ' ', statusPill(a)),
-            el('div', { className: 'meta' }, `from ${a.requesterId} · ${myPart(a, me)} · `, timeAgo(a.updatedAt)),
-          ),
-        ),
-      ),
+      .map((a) => historyItem(a, me)),
   );
 }
 
@@ -266,22 +113,7 @@ function upsertApproval(approval) {
 }
 
 function renderAnnouncements() {
-  fill(
-    'announcements',
-    [...session.announcements.values()].sort(byNewest).map((a) =>
-      el(
-        'li',
-        { className: 'item', dataset: { id: a.id } },
-        el(
-          'div',
-          { className: 'item-main' },
-          el('div', { className: 'item-title', textContent: a.title }),
-          a.body ? el('div', { className: 'item-body', textContent: a.body }) : null,
-          el('div', { className: 'meta' }, `by ${a.by} · `, timeAgo(a.at)),
-        ),
-      ),
-    ),
-  );
+  fill('announcements', [...session.announcements.values()].sort(byNewest).map(announcementItem));
 }
 
 function upsertAnnouncement(announcement) {
@@ -306,7 +138,10 @@ async function reload() {
     api('/approvals?role=requester'),
     api('/approvals?role=approver'),
     api('/announcements?limit=20'),
-  ]);
+  ]).catch((err) => {
+    owner.during = null;
+    throw err;
+  });
   if (owner !== session) return; // logged out (or in as someone else) meanwhile
   session.notifications = new Map(notifications.map((n) => [n.id, n]));
   session.unreadCount = unread.unreadCount;
@@ -443,10 +278,21 @@ function clearSession() {
 
 $('#reconnect').addEventListener('click', () => session.client?.reconnect());
 
+/** The other tabs of this browser share the cookie: they log in and out with this one. */
+const tabs = 'BroadcastChannel' in globalThis ? new BroadcastChannel('nest-sse-demo:session') : null;
+tabs?.addEventListener('message', ({ data }) => {
+  if (data === 'logout' && session.me) {
+    clearSession();
+    showLogin();
+  }
+  if (data === 'login' && !session.me) start();
+});
+
 $('#logout').addEventListener('click', (event) =>
   busy(event.currentTarget, null, async () => {
     clearSession();
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+    tabs?.postMessage('logout');
     showLogin();
   }),
 );
@@ -476,6 +322,7 @@ onSubmit('login-form', async (data, form) => {
   });
   form.reset();
   await start();
+  tabs?.postMessage('login');
 });
 
 onSubmit('notify-form', async (data, form) => {

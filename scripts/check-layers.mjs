@@ -55,6 +55,9 @@ function* sources(dir) {
 
 const IMPORT =
   /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+/** Any import: the browser client ships as ES modules that a page loads without a bundler. */
+const ANY_IMPORT =
+  /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
 const violations = [];
 let files = 0;
 for (const path of sources(ROOT)) {
@@ -66,6 +69,12 @@ for (const path of sources(ROOT)) {
     continue;
   }
   const allowed = MAY_IMPORT[layer];
+  if (layer === 'client')
+    for (const [, spec] of readFileSync(path, 'utf8').matchAll(ANY_IMPORT))
+      if (!/^\.\/[^/]+\.js$/.test(spec))
+        violations.push(
+          `${file} imports ${spec}: the client imports only its own files, as "./<name>.js"`,
+        );
   for (const [, spec] of readFileSync(path, 'utf8').matchAll(IMPORT)) {
     const target = relative(
       ROOT,

@@ -2,7 +2,9 @@
 // tarball into a scratch Nest 12 application outside the workspace (with
 // npm install, without ioredis), compiles that application under strict,
 // exactOptionalPropertyTypes and noUncheckedIndexedAccess, and boots it on
-// Express and on Fastify (scripts/consumer/app.ts). Cleans up after itself.
+// Express and on Fastify (scripts/consumer/app.ts); the browser client
+// (nestjs-sse-broker/client) is compiled with it (client-check.ts). Cleans up
+// after itself.
 //
 //   node scripts/check-package.mjs
 import { execFileSync } from 'node:child_process';

@@ -132,5 +132,30 @@ describeWithBrowser(
       for (const tab of rest)
         expect(numbers(await record(tab))).toEqual([1, 2, 3]);
     }, 90_000);
+    it('close() in the leader tab hands over too, and the other tabs never report closed', async () => {
+      const tabs = [await open('user=carl'), await open('user=carl')];
+      await until(async () => (await clients()) === 1, { label: 'one stream' });
+      const before = (await record(tabs[1])).clientId;
+
+      await tabs[0].evaluate(() =>
+        (window as unknown as { client: { close(): void } }).client.close(),
+      );
+      await app.broker.sendToUser('carl', 'note', { n: 1 });
+      await untilPage(
+        tabs[1],
+        (r) => r.state === 'live' && r.clientId !== before,
+        'the second tab holds the stream',
+      );
+      await app.broker.sendToUser('carl', 'note', { n: 2 });
+      await untilPage(tabs[1], (r) => numbers(r).includes(2), 'second note');
+
+      const r = await record(tabs[1]);
+      expect(numbers(r)).toEqual([1, 2]);
+      expect(r.states.map(([s]) => s)).not.toContain('closed');
+      expect((await record(tabs[0])).state).toBe('closed');
+      await until(async () => (await clients()) === 1, {
+        label: 'one stream again',
+      });
+    }, 90_000);
   },
 );

@@ -353,7 +353,7 @@ describeWithBrowser('demo page in headless Chromium', () => {
     await page.context().close();
   }, 60_000);
 
-  it('shares one server connection among the tabs of a browser, offers to reconnect after a disconnect', async () => {
+  it('shares one server connection and the login among the tabs of a browser, offers to reconnect after a disconnect', async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     const first = await logIn(
       'dave',
@@ -389,6 +389,16 @@ describeWithBrowser('demo page in headless Chromium', () => {
     await first.click('#reconnect');
     await first.waitForSelector('#connection[data-state=live]');
     expect(await first.isVisible('#reconnect')).toBe(false);
+
+    // The tabs share the cookie: logging out in one logs out all of them, and back in.
+    await tabs[1].click('#logout');
+    for (const tab of tabs) {
+      await tab.waitForSelector('#login-view', { state: 'visible' });
+      expect(await tab.locator('#notifications li').count()).toBe(0);
+    }
+    await logIn('dave', tabs[2]);
+    await first.waitForSelector('#connection[data-state=live]');
+    await first.waitForSelector('#notifications li:has-text("To every tab")');
     await context.close();
   });
 

@@ -268,6 +268,25 @@ describe('createSseClient (one tab)', () => {
     client.close();
   });
 
+  it('a 200 that is not an event stream closes instead of reconnecting forever', async () => {
+    const f = fakeFetch();
+    f.answer(
+      () =>
+        new Response('<!doctype html>', {
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+        }),
+    );
+    const { client, states } = start({}, f);
+    await tick(60_000);
+    expect(f.calls).toHaveLength(1);
+    expect(states.at(-1)).toEqual([
+      'closed',
+      { status: 200, reason: 'not_an_event_stream' },
+    ]);
+    client.close();
+  });
+
   it('a 503 or a network error retries with growing delays instead of closing', async () => {
     const f = fakeFetch();
     f.answer(() => new Response('', { status: 503 }));
@@ -326,6 +345,18 @@ describe('createSseClient (one tab)', () => {
     client.close();
   });
 
+  it('does not refresh a token that expires in 60 days before its time (beyond the largest timer delay)', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60 * 86_400;
+    const jwt = `h.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.s`;
+    const f = fakeFetch();
+    const { client } = start({ token: () => jwt }, f);
+    await tick();
+    f.streams[0].write(connected());
+    await tick(86_400_000);
+    expect(f.calls).toHaveLength(1);
+    client.close();
+  });
+
   it('close() ends the stream and stays closed', async () => {
     const { client, f } = start();
     await tick();
@@ -333,6 +364,109 @@ describe('createSseClient (one tab)', () => {
     await tick(60_000);
     expect(client.state).toBe('closed');
     expect(f.calls).toHaveLength(1);
+  });
+});
+
+/** An EventSource the test drives: it records its URL and dispatches named events to their listeners only, as browsers do. */
+class FakeEventSource {
+  static all: FakeEventSource[] = [];
+  readyState = 0;
+  onerror: ((e: Event) => void) | null = null;
+  onopen: ((e: Event) => void) | null = null;
+  closed = false;
+  private readonly listeners = new Map<
+    string,
+    Array<(e: MessageEvent<string>) => void>
+  >();
+  constructor(
+    readonly url: string,
+    readonly init?: { withCredentials?: boolean },
+  ) {
+    FakeEventSource.all.push(this);
+  }
+  addEventListener(
+    type: string,
+    listener: (e: MessageEvent<string>) => void,
+  ): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close(): void {
+    this.closed = true;
+    this.readyState = 2;
+  }
+  emit(type: string, id: string, data: unknown): void {
+    const event = {
+      data: JSON.stringify(data),
+      lastEventId: id,
+    } as MessageEvent<string>;
+    this.listeners.get(type)?.forEach((l) => l(event));
+  }
+}
+
+describe('createSseClient with a cookie (EventSource)', () => {
+  beforeEach(() => {
+    FakeEventSource.all = [];
+  });
+
+  it('listens to the events handlers ask for, and after a close reconnects itself with the cursor in ?lastEventId', async () => {
+    const storage = memoryStorage();
+    const client = createSseClient<{ note: { n: number } }>({
+      url: URL_,
+      topics: ['a', 'b'],
+      storage,
+      reconnectJitter: 0,
+      EventSource: FakeEventSource,
+      fetch: fakeFetch().fn,
+    });
+    const seen: number[] = [];
+    client.on('note', (d) => seen.push(d.n));
+    const [first] = FakeEventSource.all;
+    expect(first.url).toBe(`${URL_}?topics=a%2Cb`);
+    expect(first.init).toEqual({ withCredentials: true });
+    first.emit('connected', 'e1-0', {
+      clientId: 'c1',
+      userId: 'u',
+      tenantId: null,
+      topics: [],
+    });
+    first.emit('note', 'e1-1', { n: 1 });
+    first.emit('close', 'e1-1', { reason: 'slow_consumer' });
+    expect(first.closed).toBe(true);
+    await tick();
+
+    const second = FakeEventSource.all[1];
+    expect(second.url).toBe(`${URL_}?topics=a%2Cb&lastEventId=e1-1`);
+    second.emit('connected', 'e1-1', {
+      clientId: 'c2',
+      userId: 'u',
+      tenantId: null,
+      topics: [],
+    });
+    second.emit('note', 'e1-1', { n: 1 });
+    second.emit('note', 'e1-2', { n: 2 });
+    expect(seen).toEqual([1, 2]);
+    expect(client.state).toBe('live');
+    client.close();
+    expect(second.closed).toBe(true);
+  });
+
+  it('a refused EventSource asks fetch why: a 401 closes with its code', async () => {
+    const f = fakeFetch();
+    f.answer(jsonError(401, 'invalid_token'));
+    const client = createSseClient({
+      url: URL_,
+      storage: null,
+      EventSource: FakeEventSource,
+      fetch: f.fn,
+    });
+    const [source] = FakeEventSource.all;
+    source.readyState = 2;
+    source.onerror?.(new Event('error'));
+    await tick(60_000);
+    expect(f.calls).toHaveLength(1);
+    expect(f.calls[0].init.credentials).toBe('include');
+    expect(client.state).toBe('closed');
+    expect(FakeEventSource.all).toHaveLength(1);
   });
 });
 

@@ -129,13 +129,21 @@ export class SseBrowserClient<
     this.closed = true;
     this.connection?.stop({ reason: 'closed' });
     this.connection = undefined;
-    this.post({ type: 'bye', tab: this.tab });
+    this.leave();
+    const g = globalThis as Partial<Pick<Window, 'removeEventListener'>>;
+    g.removeEventListener?.('pagehide', this.leave);
+    g.removeEventListener?.('pageshow', this.rejoin);
     this.channel?.close();
     this.channel = undefined;
     this.lockRequest.abort();
     this.releaseLock?.();
     this.setState('closed', { reason: 'closed' });
   }
+
+  private readonly leave = () => this.post({ type: 'bye', tab: this.tab });
+  private readonly rejoin = (e: PageTransitionEvent) => {
+    if (e.persisted && !this.closed) this.hello(false);
+  };
 
   /** Joins the tabs of this scope: announces itself and queues for the lock. */
   private share(locks: Locks, Channel: typeof BroadcastChannel): void {
@@ -145,6 +153,11 @@ export class SseBrowserClient<
     this.channel.onmessage = (e: MessageEvent<TabMessage>) =>
       this.received(e.data);
     this.hello(false);
+    // A page that is left (or kept in the back-forward cache) stops counting
+    // its topics; one that comes back announces them again.
+    const g = globalThis as Partial<Pick<Window, 'addEventListener'>>;
+    g.addEventListener?.('pagehide', this.leave);
+    g.addEventListener?.('pageshow', this.rejoin);
     locks
       .request(name, { signal: this.lockRequest.signal }, () => {
         if (this.closed) return undefined;
@@ -277,7 +290,8 @@ export class SseBrowserClient<
   }
 
   private postState(): void {
-    if (this.role !== 'leader') return;
+    // A leader that closes hands over: the others wait for the next one, not `closed`.
+    if (this.role !== 'leader' || this.closed) return;
     this.post({
       type: 'state',
       state: this.current,

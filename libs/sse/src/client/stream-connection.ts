@@ -42,6 +42,8 @@ const MAX_BACKOFF_MS = 30_000;
 /** A JWT is refreshed this long before its `exp` at most (a quarter of its remaining life when shorter). */
 const REFRESH_LEAD_MS = 30_000;
 const EVENT_SOURCE_CLOSED = 2;
+/** setTimeout's largest delay; a longer wait re-arms. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * One server stream and the decisions around it: which transport (a
@@ -190,6 +192,15 @@ export class StreamConnection {
     if (!live()) return;
     if (!response.ok || !response.body) {
       await this.refused(response, generation);
+      return;
+    }
+    if (
+      !/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '')
+    ) {
+      // Not the stream (a page served for an unknown path, a proxy's answer):
+      // reconnecting would only get the same.
+      void response.body.cancel().catch(() => undefined);
+      this.stop({ status: response.status, reason: 'not_an_event_stream' });
       return;
     }
     const parser = new SseParser(
@@ -385,11 +396,12 @@ export class StreamConnection {
     if (expiresAt === undefined || !this.config.token) return;
     const remaining = expiresAt - Date.now();
     const lead = Math.min(REFRESH_LEAD_MS, Math.max(0, remaining / 4));
+    const delay = Math.max(0, remaining - lead);
     const generation = this.generation;
-    this.refreshTimer = setTimeout(
-      () => void this.refresh(generation),
-      Math.max(0, remaining - lead),
-    );
+    this.refreshTimer =
+      delay > MAX_TIMER_MS
+        ? setTimeout(() => this.scheduleRefresh(), MAX_TIMER_MS)
+        : setTimeout(() => void this.refresh(generation), delay);
   }
 
   /**
