@@ -41,6 +41,7 @@ import {
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
 import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
+import { SseRateLimits } from './sse-rate-limits.js';
 import { SubjectRegistry } from './subject-registry.js';
 
 /** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
@@ -74,6 +75,8 @@ export class SseConnectionHub
 
   readonly settings: SseConnectionHost['settings'];
   readonly heartbeats: SseHeartbeatScheduler;
+  /** The registration's `rateLimits`, counted by the transport. */
+  readonly rateLimits: SseRateLimits;
   /** A `connect` event when a stream opens, `disconnect` (with the reason) when it ends. */
   readonly connections$: Observable<SseConnectionEvent> =
     this.events.asObservable();
@@ -85,6 +88,11 @@ export class SseConnectionHub
     this.settings = options;
     this.maxConnections = this.connectionBound(openFileLimit());
     this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
+    this.rateLimits = new SseRateLimits(
+      options.rateLimits,
+      transport.rateLimiter,
+      this.logger,
+    );
     // A key's first listener subscribes this instance to the target's
     // messages on the transport; its last one unsubscribes it.
     this.targets = new SubjectRegistry<SseEnvelope>({
@@ -114,10 +122,24 @@ export class SseConnectionHub
   }
 
   /**
+   * Counts a stream request from a client address against
+   * `rateLimits.connectsPerAddress` (before it is authenticated); rejects
+   * with `RateLimitedError` (`rate_limited`) over the limit.
+   */
+  async admitAddress(address: string): Promise<void> {
+    try {
+      await this.rateLimits.check('connectsPerAddress', address);
+    } catch (err) {
+      throw this.refused(err as Error);
+    }
+  }
+
+  /**
    * Accepts a stream request, reserving its slot against the limits, or
-   * refuses it with an {@link SseError} (shutting down, instance full, user
-   * at its cap on any instance, transport unreachable). The connection is
-   * subscribed to its targets before it is returned.
+   * refuses it with an {@link SseError} (user over its connect rate,
+   * shutting down, instance full, user at its cap on any instance,
+   * transport unreachable). The connection is subscribed to its targets
+   * before it is returned.
    */
   async admit(
     identity: SseIdentity,
@@ -130,6 +152,14 @@ export class SseConnectionHub
     const { maxConnectionsPerUser } = this.options;
     const { cluster } = this.transport;
     const userKey = scopedKey(identity.tenantId, identity.userId);
+    if (this.rateLimits.has('connectsPerUser')) {
+      try {
+        await this.rateLimits.check('connectsPerUser', userKey);
+      } catch (err) {
+        throw this.refused(err as Error);
+      }
+    }
+    // From here to taking the slot, nothing waits.
     if (!this.running)
       throw this.refused(new ShuttingDownError(SSE_MESSAGES.SHUTTING_DOWN()));
     if (maxConnections > 0 && this.clients.size >= maxConnections) {

@@ -3,6 +3,7 @@ import type { SseEnvelope } from '../core/sse-envelope.js';
 import type { SsePosition, SseReadOutcome } from '../core/sse-position.js';
 import type { SseInstanceStats } from '../core/sse-stats.interface.js';
 import type { SseTarget } from '../core/sse-target.js';
+import type { SseRateLimiter } from './sse-rate-limiter.interface.js';
 
 /** A message on its way out, serialised once. @internal */
 export interface SseOutgoing {
@@ -76,6 +77,8 @@ export interface SseTransport {
   readonly readiness$: Observable<boolean>;
   /** Present when presence and limits span instances. */
   readonly cluster?: SseClusterPresence;
+  /** Counts hits against the rate limits: per process, or shared by every instance. */
+  readonly rateLimiter: SseRateLimiter;
   /** Names where messages go (once, before `start`; the memory transport delivers from then on). */
   listen(listener: SseTransportListener): void;
   /** Connects; rejects when it cannot. */

@@ -172,3 +172,23 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now_ms(), '+inf')
 export const LIVE_COUNT_SCRIPT = `${PRELUDE}
 return redis.call('ZCOUNT', KEYS[1], '(' .. now_ms(), '+inf')
 `;
+
+/**
+ * KEYS: one rate limit's log for one caller (zset of hit times). ARGV:
+ * limit, window (ms), a member unique to this hit. A sliding-window log:
+ * hits older than the window are dropped; under the limit the hit is added
+ * and the key expires with the window. Returns 0 when counted, otherwise the
+ * milliseconds until the oldest hit leaves the window.
+ */
+export const RATE_SCRIPT = `${PRELUDE}
+local now = now_ms()
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0
+`;
