@@ -3,6 +3,8 @@ import request from 'supertest';
 import type { SseRateLimitOptions } from 'nestjs-sse-broker';
 import {
   describeWithRedis,
+  describeWithRedisServer,
+  OwnRedisServer,
   redisClient,
   startRedisApp,
   testPrefix,
@@ -257,6 +259,50 @@ describeWithRedis.each(ADAPTERS)(
         expect(ttl).toBeGreaterThan(0);
         expect(ttl).toBeLessThanOrEqual(60_000);
       }
+    });
+  },
+);
+
+describeWithRedisServer.each(ADAPTERS)(
+  'rate limits while Redis is unreachable (%s)',
+  (adapter) => {
+    let server: OwnRedisServer;
+    let t: TestApp;
+
+    beforeAll(async () => {
+      server = await OwnRedisServer.start();
+      t = await startRedisApp(
+        testPrefix(),
+        {
+          adapter,
+          adminRoutes: true,
+          rateLimits: { connectsPerAddress: { limit: 1, window: 60_000 } },
+        },
+        server.url,
+      );
+    });
+    afterAll(async () => {
+      await t?.close();
+      await server?.stop();
+    });
+
+    it('do not refuse: a client over its limit meets the transport check instead, 503 transport_unavailable, never 429 or 500', async () => {
+      const ida = t.token({ sub: 'ida' });
+      expect((await attempt(t, ida)).status).toBe(200);
+      expectRateLimited(await attempt(t, ida), 60);
+      await server.stop();
+      await until(() => !t.broker.isReady());
+
+      const stream = await attempt(t, ida);
+      const publish = await request(t.app.getHttpServer())
+        .post('/sse/publish')
+        .set('Authorization', `Bearer ${t.token({ roles: ['admin'] })}`)
+        .send({ target: 'broadcast', event: 'notice', data: 1 });
+
+      expect(stream.status).toBe(503);
+      expect(stream.body!.code).toBe('transport_unavailable');
+      expect(publish.status).toBe(503);
+      expect(publish.body.code).toBe('transport_unavailable');
     });
   },
 );
