@@ -152,7 +152,9 @@ export class SseConnectionHub
     const { maxConnectionsPerUser } = this.options;
     const { cluster } = this.transport;
     const userKey = scopedKey(identity.tenantId, identity.userId);
-    if (this.rateLimits.has('connectsPerUser')) {
+    const userRate = this.rateLimits.rule('connectsPerUser');
+    // A transport spanning instances counts it with the slot's reservation.
+    if (userRate && !cluster) {
       try {
         await this.rateLimits.check('connectsPerUser', userKey);
       } catch (err) {
@@ -190,9 +192,18 @@ export class SseConnectionHub
     forUser.add(connection);
     try {
       if (cluster) {
-        if (!(await cluster.reserve(connection, maxConnectionsPerUser))) {
+        const reservation = await cluster.reserve(
+          connection,
+          maxConnectionsPerUser,
+          userRate,
+        );
+        if (!reservation.reserved) {
           this.forget(connection);
-          throw this.userCapReached();
+          throw reservation.wait === undefined
+            ? this.userCapReached()
+            : this.refused(
+                this.rateLimits.refusal('connectsPerUser', reservation.wait),
+              );
         }
         // Left while the slot was being reserved: closed() already ran.
         if (!this.clients.has(connection.id)) cluster.release(connection);

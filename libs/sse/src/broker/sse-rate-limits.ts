@@ -55,6 +55,11 @@ export class SseRateLimits {
     return this.rules[name] !== undefined;
   }
 
+  /** The limit `name` as the transport counts it; undefined when it is off. */
+  rule(name: SseRateLimitName): SseRateRule | undefined {
+    return this.rules[name];
+  }
+
   /** Counts one request of `key` against the limit `name`; rejects with {@link RateLimitedError} over it. */
   async check(name: SseRateLimitName, key: string): Promise<void> {
     const rule = this.rules[name];
@@ -78,9 +83,14 @@ export class SseRateLimits {
       return;
     }
     this.failing = false;
-    if (wait <= 0) return;
+    if (wait > 0) throw this.refusal(name, wait);
+  }
+
+  /** The refusal of a request over the limit `name` (on), `wait` ms before one would be counted. */
+  refusal(name: SseRateLimitName, wait: number): RateLimitedError {
+    const rule = this.rules[name]!;
     const retryAfter = Math.max(1, Math.ceil(wait / 1_000));
-    throw new RateLimitedError(
+    return new RateLimitedError(
       SSE_MESSAGES.RATE_LIMITED(rule.what, rule.limit, rule.window, retryAfter),
       retryAfter,
     );
