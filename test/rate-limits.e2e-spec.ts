@@ -72,13 +72,18 @@ describe.each(RUNS)('rate limits (%s writer, %s)', (writer, adapter) => {
   const started: TestApp[] = [];
   const app = async (
     rateLimits: SseRateLimitOptions,
-    { adminRoutes = false, trustProxy = false } = {},
+    {
+      adminRoutes = false,
+      trustProxy = false,
+      maxConnectionsPerUser = 16,
+    } = {},
   ) => {
     const t = await startApp({
       writer,
       adapter,
       adminRoutes,
       trustProxy,
+      maxConnectionsPerUser,
       rateLimits,
     });
     started.push(t);
@@ -108,6 +113,28 @@ describe.each(RUNS)('rate limits (%s writer, %s)', (writer, adapter) => {
     expect(
       (await attempt(t, t.token({ sub: 'alice', tid: 'acme' }))).status,
     ).toBe(200);
+  });
+
+  it('does not count a connect refused for the per-user cap against the connect rate', async () => {
+    const t = await app(
+      {
+        connectsPerUser: { limit: 2, window: 60_000 },
+        connectsPerAddress: false,
+      },
+      { maxConnectionsPerUser: 1 },
+    );
+    const held = await t.connect({ sub: 'ivy' });
+    await held.waitForEvent('connected');
+    const ivy = t.token({ sub: 'ivy' });
+    const capped = await attempt(t, ivy);
+    expect(capped.body?.code).toBe('too_many_user_connections');
+    held.close();
+    await until(async () => !(await t.broker.isUserOnline('ivy')));
+
+    // The held stream is the one connect counted so far.
+    expect((await attempt(t, ivy)).status).toBe(200);
+    await until(async () => !(await t.broker.isUserOnline('ivy')));
+    expectRateLimited(await attempt(t, ivy), 60);
   });
 
   it('counts connectsPerAddress across users and before authentication, so bad tokens count too; X-Forwarded-For is ignored by default', async () => {

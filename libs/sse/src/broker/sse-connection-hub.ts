@@ -136,9 +136,9 @@ export class SseConnectionHub
 
   /**
    * Accepts a stream request, reserving its slot against the limits, or
-   * refuses it with an {@link SseError} (user over its connect rate,
-   * shutting down, instance full, user at its cap on any instance,
-   * transport unreachable). The connection is subscribed to its targets
+   * refuses it with an {@link SseError} (shutting down, instance full, user
+   * at its cap on any instance, transport unreachable, user over its connect
+   * rate). The connection is subscribed to its targets
    * before it is returned.
    */
   async admit(
@@ -153,15 +153,6 @@ export class SseConnectionHub
     const { cluster } = this.transport;
     const userKey = scopedKey(identity.tenantId, identity.userId);
     const userRate = this.rateLimits.rule('connectsPerUser');
-    // A transport spanning instances counts it with the slot's reservation.
-    if (userRate && !cluster) {
-      try {
-        await this.rateLimits.check('connectsPerUser', userKey);
-      } catch (err) {
-        throw this.refused(err as Error);
-      }
-    }
-    // From here to taking the slot, nothing waits.
     if (!this.running)
       throw this.refused(new ShuttingDownError(SSE_MESSAGES.SHUTTING_DOWN()));
     if (maxConnections > 0 && this.clients.size >= maxConnections) {
@@ -207,6 +198,8 @@ export class SseConnectionHub
         }
         // Left while the slot was being reserved: closed() already ran.
         if (!this.clients.has(connection.id)) cluster.release(connection);
+      } else if (userRate) {
+        await this.countUserConnect(connection, userKey);
       }
       connection.hold(this.subscribe(connection));
       connection.prepare(
@@ -383,6 +376,23 @@ export class SseConnectionHub
     return new Subscription(() =>
       keys.forEach((key) => this.targets.remove(key, deliver)),
     );
+  }
+
+  /**
+   * Counts a connect against `rateLimits.connectsPerUser` once its slot is
+   * taken, as a transport spanning instances does in the slot's reservation:
+   * a connect refused for a cap is not counted.
+   */
+  private async countUserConnect(
+    connection: SseConnection,
+    userKey: string,
+  ): Promise<void> {
+    try {
+      await this.rateLimits.check('connectsPerUser', userKey);
+    } catch (err) {
+      this.forget(connection);
+      throw this.refused(err as Error);
+    }
   }
 
   /** Removes a connection from this instance's maps; false if it was not there. */
