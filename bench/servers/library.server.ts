@@ -1,6 +1,7 @@
 /**
  * L-nest / L-direct: this library, as an application mounts it, with JWT
- * authentication and default options except the writer and open limits.
+ * authentication and default options except the writer and the connection
+ * and rate limits.
  * It publishes through the public `SseBroker` API only. With
  * `--transport=redis`, several of these share one Redis (scenario 6). With
  * `--adapter=fastify` (L-fastify), the same application on
@@ -26,6 +27,12 @@ const adapter = argOf('adapter', 'express');
       writer,
       maxConnections: 0,
       maxConnectionsPerUser: 0,
+      // Counted as always, never reached: the bench connects thousands of
+      // streams from one address within a minute.
+      rateLimits: {
+        connectsPerUser: { limit: 1_000_000 },
+        connectsPerAddress: { limit: 1_000_000 },
+      },
       transport:
         transport === 'redis'
           ? {

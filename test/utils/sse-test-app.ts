@@ -4,6 +4,7 @@ import type {
   ModuleMetadata,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
@@ -29,6 +30,8 @@ export const RUNS: Array<[SseWriter, TestAdapter]> = ADAPTERS.flatMap(
 /** The module's options, plus the HTTP platform to run on (Express by default). */
 export interface TestAppOptions extends SseRootOptions {
   adapter?: TestAdapter;
+  /** Trust `X-Forwarded-For` from 127.0.0.1 (Express's `trust proxy`, Fastify's `trustProxy`). */
+  trustProxy?: boolean;
 }
 
 export interface TestClaims {
@@ -79,7 +82,7 @@ export function startApp(
 }
 
 async function start(
-  { adapter = 'express', ...options }: TestAppOptions,
+  { adapter = 'express', trustProxy = false, ...options }: TestAppOptions,
   metadata: ModuleMetadata,
   module: DynamicModule | undefined,
   setup: ((app: INestApplication) => void) | undefined,
@@ -88,7 +91,13 @@ async function start(
     ...metadata,
     imports: [
       module ??
-        SseModule.forRoot({ auth: { secret: TEST_SECRET }, ...options }),
+        SseModule.forRoot({
+          auth: { secret: TEST_SECRET },
+          // Every client of the suite is 127.0.0.1, mostly as one user: the
+          // limits meant for browsers are off unless a spec sets them.
+          rateLimits: false,
+          ...options,
+        }),
       ...(metadata.imports ?? []),
     ],
   }).compile();
@@ -97,7 +106,10 @@ async function start(
       ? moduleRef.createNestApplication(
           // Node's default (Express's), instead of Fastify's 72 s: a
           // connection whose stream the server ended then idles as long.
-          new FastifyAdapter({ keepAliveTimeout: 5_000 }),
+          new FastifyAdapter({
+            keepAliveTimeout: 5_000,
+            ...(trustProxy && { trustProxy: '127.0.0.1' }),
+          }),
           { logger: ['error'] },
         )
       : moduleRef.createNestApplication({ logger: ['error'] }),
@@ -110,6 +122,8 @@ async function start(
   let baseUrl: string;
   let broker: SseBroker;
   try {
+    if (trustProxy && adapter === 'express')
+      (app as NestExpressApplication).set('trust proxy', 'loopback');
     setup?.(app);
     await app.listen(0, '127.0.0.1');
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -20,6 +20,10 @@ export type {
   SseJwtAlgorithm,
 } from './options/sse-auth-options.interface.js';
 export type {
+  SseRateLimit,
+  SseRateLimitOptions,
+} from './options/sse-rate-limit-options.interface.js';
+export type {
   SseHistoryOptions,
   SseMemoryTransportOptions,
   SseRedisTransportOptions,
@@ -28,6 +32,7 @@ export type {
 export type {
   ResolvedSseAuthOptions,
   ResolvedSseOptions,
+  ResolvedSseRateLimits,
   ResolvedSseRedisTransportOptions,
 } from './options/resolved-sse-options.interface.js';
 export {
@@ -105,6 +110,7 @@ export { TransportUnavailableError } from './errors/transport-unavailable.error.
 export { ShuttingDownError } from './errors/shutting-down.error.js';
 export { TooManyConnectionsError } from './errors/too-many-connections.error.js';
 export { UserConnectionLimitError } from './errors/user-connection-limit.error.js';
+export { RateLimitedError } from './errors/rate-limited.error.js';
 export { TopicForbiddenError } from './errors/topic-forbidden.error.js';
 export { QueryTokenNotAllowedError } from './errors/query-token-not-allowed.error.js';
 export { InvalidIdempotencyKeyError } from './errors/invalid-idempotency-key.error.js';

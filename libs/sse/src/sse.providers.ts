@@ -7,6 +7,7 @@ import { SseBroker } from './broker/sse-broker.js';
 import { SseConnectionHub } from './broker/sse-connection-hub.js';
 import { InvalidSseOptionsError } from './errors/invalid-sse-options.error.js';
 import { SSE_MESSAGES } from './errors/sse-error.messages.js';
+import { SseAddressRateGuard } from './http/sse-address-rate.guard.js';
 import { SseAdminGuard } from './http/sse-admin.guard.js';
 import { SseAuthGuard } from './http/sse-auth.guard.js';
 import { SseErrorFilter } from './http/sse-error.filter.js';
@@ -87,6 +88,7 @@ export function createSseProviders(given?: SseModuleOptions): Provider[] {
     SseStreamAdmission,
     SseStreams,
     SseStreamAdmissionGuard,
+    SseAddressRateGuard,
   ];
 }
 

@@ -41,6 +41,7 @@ import {
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
 import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
+import { SseRateLimits } from './sse-rate-limits.js';
 import { SubjectRegistry } from './subject-registry.js';
 
 /** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
@@ -74,6 +75,8 @@ export class SseConnectionHub
 
   readonly settings: SseConnectionHost['settings'];
   readonly heartbeats: SseHeartbeatScheduler;
+  /** The registration's `rateLimits`, counted by the transport. */
+  readonly rateLimits: SseRateLimits;
   /** A `connect` event when a stream opens, `disconnect` (with the reason) when it ends. */
   readonly connections$: Observable<SseConnectionEvent> =
     this.events.asObservable();
@@ -85,6 +88,11 @@ export class SseConnectionHub
     this.settings = options;
     this.maxConnections = this.connectionBound(openFileLimit());
     this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
+    this.rateLimits = new SseRateLimits(
+      options.rateLimits,
+      transport.rateLimiter,
+      this.logger,
+    );
     // A key's first listener subscribes this instance to the target's
     // messages on the transport; its last one unsubscribes it.
     this.targets = new SubjectRegistry<SseEnvelope>({
@@ -114,10 +122,24 @@ export class SseConnectionHub
   }
 
   /**
+   * Counts a stream request from a client address against
+   * `rateLimits.connectsPerAddress` (before it is authenticated); rejects
+   * with `RateLimitedError` (`rate_limited`) over the limit.
+   */
+  async admitAddress(address: string): Promise<void> {
+    try {
+      await this.rateLimits.check('connectsPerAddress', address);
+    } catch (err) {
+      throw this.refused(err as Error);
+    }
+  }
+
+  /**
    * Accepts a stream request, reserving its slot against the limits, or
    * refuses it with an {@link SseError} (shutting down, instance full, user
-   * at its cap on any instance, transport unreachable). The connection is
-   * subscribed to its targets before it is returned.
+   * at its cap on any instance, transport unreachable, user over its connect
+   * rate). The connection is subscribed to its targets
+   * before it is returned.
    */
   async admit(
     identity: SseIdentity,
@@ -130,6 +152,7 @@ export class SseConnectionHub
     const { maxConnectionsPerUser } = this.options;
     const { cluster } = this.transport;
     const userKey = scopedKey(identity.tenantId, identity.userId);
+    const userRate = this.rateLimits.rule('connectsPerUser');
     if (!this.running)
       throw this.refused(new ShuttingDownError(SSE_MESSAGES.SHUTTING_DOWN()));
     if (maxConnections > 0 && this.clients.size >= maxConnections) {
@@ -160,12 +183,23 @@ export class SseConnectionHub
     forUser.add(connection);
     try {
       if (cluster) {
-        if (!(await cluster.reserve(connection, maxConnectionsPerUser))) {
+        const reservation = await cluster.reserve(
+          connection,
+          maxConnectionsPerUser,
+          userRate,
+        );
+        if (!reservation.reserved) {
           this.forget(connection);
-          throw this.userCapReached();
+          throw reservation.wait === undefined
+            ? this.userCapReached()
+            : this.refused(
+                this.rateLimits.refusal('connectsPerUser', reservation.wait),
+              );
         }
         // Left while the slot was being reserved: closed() already ran.
         if (!this.clients.has(connection.id)) cluster.release(connection);
+      } else if (userRate) {
+        await this.countUserConnect(connection, userKey);
       }
       connection.hold(this.subscribe(connection));
       connection.prepare(
@@ -342,6 +376,23 @@ export class SseConnectionHub
     return new Subscription(() =>
       keys.forEach((key) => this.targets.remove(key, deliver)),
     );
+  }
+
+  /**
+   * Counts a connect against `rateLimits.connectsPerUser` once its slot is
+   * taken, as a transport spanning instances does in the slot's reservation:
+   * a connect refused for a cap is not counted.
+   */
+  private async countUserConnect(
+    connection: SseConnection,
+    userKey: string,
+  ): Promise<void> {
+    try {
+      await this.rateLimits.check('connectsPerUser', userKey);
+    } catch (err) {
+      this.forget(connection);
+      throw this.refused(err as Error);
+    }
   }
 
   /** Removes a connection from this instance's maps; false if it was not there. */

@@ -40,6 +40,15 @@ export const SSE_MESSAGES = {
     'This server has reached its connection limit; retry later.',
   USER_CONNECTION_LIMIT: (max: number) =>
     `At most ${max} streams per user are allowed; close another tab or window first.`,
+  RATE_LIMITED: (
+    what: string,
+    limit: number,
+    window: number,
+    retryAfter: number,
+  ) =>
+    `Too many ${what} (at most ${limit} per ${window / 1_000} s); retry in ${retryAfter} s.`,
+  RATE_LIMITER_UNAVAILABLE: (reason: string) =>
+    `rate limits are not enforced while the transport cannot count them (${reason}); requests are let through until it can.`,
   TOO_MANY_TOPICS: (count: number, max: number) =>
     `at most ${max} topics are allowed per stream (maxTopicsPerConnection); got ${count}.`,
   TOPIC_FORBIDDEN: (topic: string) =>

@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { SseBroker } from '../broker/sse-broker.js';
+import { SseConnectionHub } from '../broker/sse-connection-hub.js';
+import { scopedKey } from '../core/sse-target.js';
 import type { SseMessage } from '../core/sse-message.interface.js';
 import type { SseStats } from '../core/sse-stats.interface.js';
 import type { SsePublishDto } from './dto/sse-publish.dto.js';
@@ -15,13 +17,23 @@ import { SseHttpException } from './sse-http.exception.js';
  */
 @Injectable()
 export class SseAdminHandler {
-  constructor(private readonly broker: SseBroker) {}
+  constructor(
+    private readonly broker: SseBroker,
+    private readonly hub: SseConnectionHub,
+  ) {}
 
-  /** `POST /<path>/publish` → 202 `{ id, event, target, createdAt }`. */
+  /**
+   * `POST /<path>/publish` → 202 `{ id, event, target, createdAt }`, or 429
+   * over `rateLimits.adminPublishes` (per caller).
+   */
   protected async publish(
     admin: SseIdentity,
     body: Readonly<SsePublishDto>,
   ): Promise<Omit<SseMessage, 'data'>> {
+    await this.hub.rateLimits.check(
+      'adminPublishes',
+      scopedKey(admin.tenantId, admin.userId),
+    );
     const opts = {
       tenantId: admin.tenantId,
       idempotencyKey: body.idempotencyKey,

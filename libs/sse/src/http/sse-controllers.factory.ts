@@ -24,6 +24,7 @@ import type { SseModuleExtras } from '../options/sse-module-options.interface.js
 import { check } from '../options/sse-option.rules.js';
 import type { SsePublishDto } from './dto/sse-publish.dto.js';
 import type { SseAdapterRequest, SseAdapterResponse } from './raw-http.util.js';
+import { SseAddressRateGuard } from './sse-address-rate.guard.js';
 import { SseAdminGuard } from './sse-admin.guard.js';
 import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
@@ -88,7 +89,7 @@ function directStreamController(
   fromApplication: ClassDecorator,
 ): Type {
   @Controller({ path, version: VERSION_NEUTRAL })
-  @UseGuards(SseOriginGuard, SseAuthGuard)
+  @UseGuards(SseOriginGuard, SseAddressRateGuard, SseAuthGuard)
   @UseFilters(SseErrorFilter)
   @fromApplication
   class SseStreamController extends SseStreamHandler {
@@ -110,7 +111,12 @@ function nestStreamController(
   fromApplication: ClassDecorator,
 ): Type {
   @Controller({ path, version: VERSION_NEUTRAL })
-  @UseGuards(SseOriginGuard, SseAuthGuard, SseStreamAdmissionGuard)
+  @UseGuards(
+    SseOriginGuard,
+    SseAddressRateGuard,
+    SseAuthGuard,
+    SseStreamAdmissionGuard,
+  )
   @UseFilters(SseErrorFilter)
   @fromApplication
   class SseStreamController extends SseStreamHandler {

@@ -7,6 +7,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { RateLimitedError } from '../errors/rate-limited.error.js';
 import { SseError } from '../errors/sse.error.js';
 import {
   type ResolvedSseOptions,
@@ -19,6 +20,7 @@ const STATUS: Readonly<Record<string, number>> = {
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   topic_forbidden: HttpStatus.FORBIDDEN,
   too_many_user_connections: HttpStatus.TOO_MANY_REQUESTS,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
   too_many_connections: HttpStatus.SERVICE_UNAVAILABLE,
   shutting_down: HttpStatus.SERVICE_UNAVAILABLE,
   transport_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
@@ -51,6 +53,8 @@ const PUBLIC_MESSAGE: Readonly<Record<string, string>> = {
  * exceptions. Refusals worth retrying (429 `too_many_user_connections`, 503
  * `too_many_connections`, `shutting_down`, `transport_unavailable`) carry
  * `Retry-After`: the `retry` option in seconds, rounded up (3 by default).
+ * 429 `rate_limited` carries the seconds until the caller's window lets a
+ * request through again.
  * @publicApi
  */
 @Catch(SseError)
@@ -71,7 +75,9 @@ export class SseErrorFilter implements ExceptionFilter<SseError> {
     const message = PUBLIC_MESSAGE[error.code] ?? error.detail;
     const { httpAdapter } = this.adapterHost;
     const response: unknown = host.switchToHttp().getResponse();
-    if (RETRY_LATER.has(error.code))
+    if (error instanceof RateLimitedError)
+      httpAdapter.setHeader(response, 'Retry-After', String(error.retryAfter));
+    else if (RETRY_LATER.has(error.code))
       httpAdapter.setHeader(response, 'Retry-After', this.retryAfter);
     httpAdapter.reply(
       response,

@@ -19,8 +19,9 @@ import {
 /**
  * What `GET /<path>/stream` does, with either writer; the routes themselves
  * are declared per registration (`sse-controllers.factory.ts`). Both writers
- * run the same checks, in order: 401 (guard), 400 (query), 403 (topics),
- * 503 / 429 (limits), all before any stream header is sent. The nest writer
+ * run the same checks, in order: 429 (the address's connect rate, guard),
+ * 401 (guard), 400 (query), 403 (topics), 503 / 429 (limits, then the
+ * user's connect rate), all before any stream header is sent. The nest writer
  * runs them in `SseStreamAdmissionGuard`, before Nest's `@Sse()` pipeline
  * and the application's interceptors start. The adapter's request and
  * response (Express or Fastify) are unwrapped here: the connection and the

@@ -242,4 +242,61 @@ describe('resolveSseOptions', () => {
       resolveSseOptions({ auth: { secret: 'super-secret', publicKey: 'p' } }),
     ).toThrow(/<secret>/);
   });
+
+  describe('rateLimits', () => {
+    it('defaults to limits a browser never reaches', () => {
+      expect(resolveSseOptions({ auth }).rateLimits).toEqual({
+        connectsPerUser: { limit: 30, window: 60_000 },
+        connectsPerAddress: { limit: 120, window: 60_000 },
+        adminPublishes: { limit: 600, window: 60_000 },
+      });
+    });
+
+    it('turns every limit off with false, and one with false or limit 0; a partial limit keeps the other default', () => {
+      expect(resolveSseOptions({ auth, rateLimits: false }).rateLimits).toEqual(
+        {
+          connectsPerUser: false,
+          connectsPerAddress: false,
+          adminPublishes: false,
+        },
+      );
+      expect(
+        resolveSseOptions({
+          auth,
+          rateLimits: {
+            connectsPerUser: false,
+            connectsPerAddress: { limit: 0 },
+            adminPublishes: { window: 10_000 },
+          },
+        }).rateLimits,
+      ).toEqual({
+        connectsPerUser: false,
+        connectsPerAddress: false,
+        adminPublishes: { limit: 600, window: 10_000 },
+      });
+    });
+
+    it.each([
+      [
+        { connectsPerUser: { limit: -1 } },
+        'option "rateLimits.connectsPerUser.limit" must be an integer from 0 to 1000000 (0 = off); got -1.',
+      ],
+      [
+        { adminPublishes: { window: 500 } },
+        'option "rateLimits.adminPublishes.window" must be an integer from 1000 to 86400000 (milliseconds); got 500.',
+      ],
+      [
+        { connectsPerAddress: 10 },
+        'option "rateLimits.connectsPerAddress" must be { limit, window }, or false; got 10.',
+      ],
+      [
+        true,
+        'option "rateLimits" must be an object of limits, or false; got true.',
+      ],
+    ])('refuses %j', (rateLimits, message) => {
+      expect(() =>
+        resolveSseOptions({ auth, rateLimits: rateLimits as never }),
+      ).toThrow(message);
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import type {
   ResolvedSseAuthOptions,
   ResolvedSseOptions,
+  ResolvedSseRateLimits,
   ResolvedSseRedisTransportOptions,
 } from './resolved-sse-options.interface.js';
 import type {
@@ -28,6 +29,7 @@ import {
   pluggable,
 } from './sse-option.rules.js';
 import type { SseTransportOptions } from './sse-transport-options.interface.js';
+import type { SseRateLimitOptions } from './sse-rate-limit-options.interface.js';
 
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
@@ -91,6 +93,11 @@ const REDIS_RULES: Record<string, OptionRule> = {
   presenceTtl: integer(1_000, 3_600_000),
 };
 
+const RATE_LIMIT_RULES: Record<string, OptionRule> = {
+  limit: integer(0, 1_000_000, () => '(0 = off)'),
+  window: integer(1_000, 86_400_000, () => '(milliseconds)'),
+};
+
 const AUTH_RULES: Record<string, OptionRule> = {
   clockTolerance: integer(0, 300, () => '(seconds)'),
   cookieName: matching(
@@ -139,6 +146,7 @@ export function resolveSseOptions(
   resolved.transport = resolveTransport(
     options.transport ?? DEFAULT_SSE_OPTIONS.transport,
   );
+  resolved.rateLimits = resolveRateLimits(options.rateLimits);
   if (options.auth) {
     resolved.auth = resolveAuth(options.auth);
   } else if (!options.authenticator) {
@@ -177,6 +185,43 @@ function resolveTransport(
       REDIS_RULES,
     ),
   };
+}
+
+function resolveRateLimits(
+  given: SseRateLimitOptions | false | undefined,
+): ResolvedSseRateLimits {
+  check(
+    'rateLimits',
+    given === undefined ||
+      given === false ||
+      (typeof given === 'object' && given !== null),
+    'an object of limits, or false',
+    given,
+  );
+  const defaults = DEFAULT_SSE_OPTIONS.rateLimits;
+  const resolved = {} as ResolvedSseRateLimits;
+  for (const name of Object.keys(defaults) as (keyof typeof defaults)[]) {
+    const limit = given === false ? false : given?.[name];
+    check(
+      `rateLimits.${name}`,
+      limit === undefined ||
+        limit === false ||
+        (typeof limit === 'object' && limit !== null),
+      '{ limit, window }, or false',
+      limit,
+    );
+    const checked =
+      limit === false
+        ? false
+        : applyRules<{ limit: number; window: number }>(
+            `rateLimits.${name}.`,
+            limit,
+            defaults[name],
+            RATE_LIMIT_RULES,
+          );
+    resolved[name] = checked && checked.limit > 0 ? checked : false;
+  }
+  return resolved;
 }
 
 function resolveAuth(auth: SseAuthOptions): ResolvedSseAuthOptions {

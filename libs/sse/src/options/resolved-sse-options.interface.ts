@@ -5,6 +5,10 @@ import type {
 } from './sse-module-options.interface.js';
 import type { SseAuthOptions } from './sse-auth-options.interface.js';
 import type {
+  SseRateLimit,
+  SseRateLimitOptions,
+} from './sse-rate-limit-options.interface.js';
+import type {
   SseHistoryOptions,
   SseMemoryTransportOptions,
   SseRedisTransportOptions,
@@ -28,6 +32,12 @@ export type ResolvedSseAuthOptions = SseAuthOptions &
     key: KeyObject;
   };
 
+/** Rate limits after defaults: each one on (`limit` > 0), or `false`. @publicApi */
+export type ResolvedSseRateLimits = Record<
+  keyof SseRateLimitOptions,
+  Required<SseRateLimit> | false
+>;
+
 /**
  * The options after defaults are applied and validated: what
  * `@InjectSseOptions()` injects.
@@ -36,12 +46,18 @@ export type ResolvedSseAuthOptions = SseAuthOptions &
 export type ResolvedSseOptions = Required<
   Omit<
     SseModuleOptions,
-    'auth' | 'authenticator' | 'topicAuthorizer' | 'history' | 'transport'
+    | 'auth'
+    | 'authenticator'
+    | 'topicAuthorizer'
+    | 'history'
+    | 'transport'
+    | 'rateLimits'
   >
 > &
   Required<Omit<SseModuleExtras, 'isGlobal' | 'decorators'>> & {
     history: Required<SseHistoryOptions>;
     transport: SseMemoryTransportOptions | ResolvedSseRedisTransportOptions;
+    rateLimits: ResolvedSseRateLimits;
     /** Set unless an `authenticator` replaces JWT. */
     auth?: ResolvedSseAuthOptions;
   } & Pick<SseModuleOptions, 'authenticator' | 'topicAuthorizer'>;

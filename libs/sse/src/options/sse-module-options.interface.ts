@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { SseAuthenticator } from '../auth/sse-authenticator.interface.js';
 import type { SseTopicAuthorizer } from '../auth/sse-topic-authorizer.interface.js';
 import type { SseAuthOptions } from './sse-auth-options.interface.js';
+import type { SseRateLimitOptions } from './sse-rate-limit-options.interface.js';
 import type {
   SseHistoryOptions,
   SseTransportOptions,
@@ -206,6 +207,14 @@ export interface SseModuleOptions {
    * @default [] (the site's own origin only: the one the `Host` header names)
    */
   allowedOrigins?: string[];
+  /**
+   * Stream connects per user and per client address, and admin publishes
+   * per caller, over sliding windows (shared by every instance with the
+   * Redis transport); over a limit, `429 rate_limited` with `Retry-After`.
+   * `false` turns every limit off. See {@link SseRateLimitOptions}.
+   * @default { connectsPerUser: { limit: 30, window: 60_000 }, connectsPerAddress: { limit: 120, window: 60_000 }, adminPublishes: { limit: 600, window: 60_000 } }
+   */
+  rateLimits?: SseRateLimitOptions | false;
 }
 
 /** What `SseModule.forRoot` takes: the options and the registration's extras. @publicApi */

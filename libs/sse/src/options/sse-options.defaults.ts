@@ -34,6 +34,11 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   }),
   adminRole: 'admin',
   allowedOrigins: Object.freeze([]) as readonly string[],
+  rateLimits: Object.freeze({
+    connectsPerUser: Object.freeze({ limit: 30, window: 60_000 }),
+    connectsPerAddress: Object.freeze({ limit: 120, window: 60_000 }),
+    adminPublishes: Object.freeze({ limit: 600, window: 60_000 }),
+  }),
 });
 
 /** The defaults of {@link SseRedisTransportOptions}. @publicApi */

@@ -3,6 +3,10 @@ import type { SseEnvelope } from '../core/sse-envelope.js';
 import type { SsePosition, SseReadOutcome } from '../core/sse-position.js';
 import type { SseInstanceStats } from '../core/sse-stats.interface.js';
 import type { SseTarget } from '../core/sse-target.js';
+import type {
+  SseRateLimiter,
+  SseRateRule,
+} from './sse-rate-limiter.interface.js';
 
 /** A message on its way out, serialised once. @internal */
 export interface SseOutgoing {
@@ -46,13 +50,29 @@ export interface SsePresenceEntry {
 }
 
 /**
+ * What reserving a stream slot answered: reserved; or not, with `wait` (the
+ * milliseconds until the user's connect rate lets it in) when that was why,
+ * without it when the user is at its cap. @internal
+ */
+export type SseReservation =
+  { reserved: true } | { reserved: false; wait?: number };
+
+/**
  * Presence and limits shared by every instance. Only transports that span
  * instances have it; without it the hub answers from its own streams.
  * @internal
  */
 export interface SseClusterPresence {
-  /** Reserves a stream slot for the user; false when it already has `max` (0 = no cap). */
-  reserve(entry: SsePresenceEntry, max: number): Promise<boolean>;
+  /**
+   * Reserves a stream slot for the user: refused when it already has `max`
+   * (0 = no cap), or, with `rate`, when its connects are over that limit
+   * (counted in the same step, so a connect costs one round trip).
+   */
+  reserve(
+    entry: SsePresenceEntry,
+    max: number,
+    rate?: SseRateRule,
+  ): Promise<SseReservation>;
   release(entry: SsePresenceEntry): void;
   isUserOnline(userId: string, tenantId?: string): Promise<boolean>;
   onlineUsers(tenantId?: string): Promise<string[]>;
@@ -76,6 +96,8 @@ export interface SseTransport {
   readonly readiness$: Observable<boolean>;
   /** Present when presence and limits span instances. */
   readonly cluster?: SseClusterPresence;
+  /** Counts hits against the rate limits: per process, or shared by every instance. */
+  readonly rateLimiter: SseRateLimiter;
   /** Names where messages go (once, before `start`; the memory transport delivers from then on). */
   listen(listener: SseTransportListener): void;
   /** Connects; rejects when it cannot. */

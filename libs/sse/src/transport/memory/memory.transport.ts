@@ -11,12 +11,13 @@ import type {
 } from '../sse-transport.interface.js';
 import { InMemorySseHistory } from './in-memory.history.js';
 import { InMemoryIdempotencyKeys } from './in-memory.idempotency.js';
+import { InMemoryRateLimiter } from './in-memory.rate-limiter.js';
 import type { SseHistory } from './sse-history.interface.js';
 
 /**
  * The default transport: one process. Ids come from a counter with a random
- * epoch per start, history and idempotency keys are kept in this process's
- * memory, and a publish reaches the local subscribers before it returns.
+ * epoch per start, history, idempotency keys and rate-limit counters are
+ * kept in this process's memory, and a publish reaches the local subscribers before it returns.
  * @internal
  */
 export class MemoryTransport implements SseTransport {
@@ -24,6 +25,7 @@ export class MemoryTransport implements SseTransport {
   readonly instanceId = randomUUID();
   readonly ready = true;
   readonly readiness$ = new BehaviorSubject(true).asObservable();
+  readonly rateLimiter = new InMemoryRateLimiter();
   private readonly ids = new MessageIdGenerator();
   private readonly history?: SseHistory;
   private readonly idempotency: InMemoryIdempotencyKeys;

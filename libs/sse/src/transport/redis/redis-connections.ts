@@ -6,6 +6,7 @@ import {
   LIVE_COUNT_SCRIPT,
   LIVE_MEMBERS_SCRIPT,
   PUBLISH_SCRIPT,
+  RATE_SCRIPT,
   READ_SCRIPT,
   RELEASE_SCRIPT,
   RESERVE_SCRIPT,
@@ -21,6 +22,13 @@ export interface ScriptedRedis extends Redis {
   sseRelease(...args: (string | number)[]): Promise<number>;
   sseLiveMembers(key: string): Promise<string[]>;
   sseLiveCount(key: string): Promise<number>;
+  /** 0 when the hit was counted, otherwise milliseconds until one would be. */
+  sseRate(
+    key: string,
+    limit: number,
+    window: number,
+    member: string,
+  ): Promise<number>;
 }
 
 const MIN_REDIS_MAJOR = 7;
@@ -64,6 +72,7 @@ export function createRedisConnections(
     lua: LIVE_COUNT_SCRIPT,
     numberOfKeys: 1,
   });
+  cmd.defineCommand('sseRate', { lua: RATE_SCRIPT, numberOfKeys: 1 });
   return { cmd, sub: create() };
 }
 

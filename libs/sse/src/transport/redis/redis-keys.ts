@@ -62,6 +62,11 @@ export class RedisKeys {
     return this.key(`o:${tenantId ?? ''}`);
   }
 
+  /** One rate limit's counted hits for one caller (sorted set by time, expiring with the window). */
+  rate(rule: string, key: string): string {
+    return this.key(`r:${rule}:${key}`);
+  }
+
   private key(name: string): string {
     return `${this.prefix}${name}`;
   }

@@ -1,9 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import { scopedKey } from '../../core/sse-target.js';
 import type { SseInstanceStats } from '../../core/sse-stats.interface.js';
+import type { SseRateRule } from '../sse-rate-limiter.interface.js';
 import type {
   SseClusterPresence,
   SsePresenceEntry,
+  SseReservation,
 } from '../sse-transport.interface.js';
 import type { RedisCommandRunner } from './redis-command-runner.js';
 import { describeError, type ScriptedRedis } from './redis-connections.js';
@@ -31,12 +33,30 @@ export class RedisPresence implements SseClusterPresence {
     private readonly logger: Logger,
   ) {}
 
-  async reserve(entry: SsePresenceEntry, max: number): Promise<boolean> {
-    const reserved = await this.commands.run(() =>
-      this.cmd.sseReserve(...this.args(entry, this.presenceTtl, max)),
-    );
-    if (reserved === 1) this.local.set(entry.id, entry);
-    return reserved === 1;
+  async reserve(
+    entry: SsePresenceEntry,
+    max: number,
+    rate?: SseRateRule,
+  ): Promise<SseReservation> {
+    const args = this.args(entry, this.presenceTtl, max);
+    if (rate) {
+      // The rate log is a fourth key, its limit and window two more ARGV.
+      args[0] = 4;
+      args.splice(
+        4,
+        0,
+        this.keys.rate(rate.name, scopedKey(entry.tenantId, entry.userId)),
+      );
+      args.push(rate.limit, rate.window);
+    }
+    const answer = await this.commands.run(() => this.cmd.sseReserve(...args));
+    if (answer === 1) {
+      this.local.set(entry.id, entry);
+      return { reserved: true };
+    }
+    return answer < 0
+      ? { reserved: false, wait: -answer }
+      : { reserved: false };
   }
 
   release(entry: SsePresenceEntry): void {

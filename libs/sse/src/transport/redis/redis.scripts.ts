@@ -25,6 +25,17 @@ end
 local function seq_of(entry_id)
   return tonumber(string.match(entry_id, '^(%d+)'))
 end
+-- A sliding-window log: 0 when the hit is counted, else ms until one would be.
+local function rate_hit(key, limit, window, member, now)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= limit then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    return math.max(1, tonumber(oldest[2]) + window - now)
+  end
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, window)
+  return 0
+end
 `;
 
 /**
@@ -132,8 +143,11 @@ return result
 
 /**
  * KEYS: the user's streams (zset), the tenant's online users (zset), every
- * online user (zset). ARGV: client id, ttl (ms), max streams per user (0 = no
- * cap), user id, tenant-scoped user key. Returns 1 when reserved, 0 when full.
+ * online user (zset)[, the user's connect-rate log (zset)]. ARGV: client id,
+ * ttl (ms), max streams per user (0 = no cap), user id, tenant-scoped user
+ * key[, rate limit, rate window (ms)]. Returns 1 when reserved, 0 when full,
+ * and with the rate log, -ms when the user's connect rate is over its limit
+ * (the client id is the hit; a refused connect is not counted).
  */
 export const RESERVE_SCRIPT = `${PRELUDE}
 local now = now_ms()
@@ -142,6 +156,10 @@ local max = tonumber(ARGV[3])
 if max > 0 and redis.call('ZSCORE', KEYS[1], ARGV[1]) == false
   and redis.call('ZCARD', KEYS[1]) >= max then
   return 0
+end
+if KEYS[4] then
+  local wait = rate_hit(KEYS[4], tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[1], now)
+  if wait > 0 then return -wait end
 end
 -- GT also adds a missing member; it never shortens another stream's expiry.
 local expires = now + tonumber(ARGV[2])
@@ -171,4 +189,15 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now_ms(), '+inf')
 /** KEYS: one zset. Returns how many members are not expired. */
 export const LIVE_COUNT_SCRIPT = `${PRELUDE}
 return redis.call('ZCOUNT', KEYS[1], '(' .. now_ms(), '+inf')
+`;
+
+/**
+ * KEYS: one rate limit's log for one caller (zset of hit times). ARGV:
+ * limit, window (ms), a member unique to this hit. A sliding-window log:
+ * hits older than the window are dropped; under the limit the hit is added
+ * and the key expires with the window. Returns 0 when counted, otherwise the
+ * milliseconds until the oldest hit leaves the window.
+ */
+export const RATE_SCRIPT = `${PRELUDE}
+return rate_hit(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], now_ms())
 `;

@@ -27,6 +27,7 @@ import { RedisEpoch } from './redis-epoch.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageCodec } from './redis-message.codec.js';
 import { RedisPresence } from './redis-presence.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisSubscriber } from './redis-subscriber.js';
 
 /** Cursor epoch of a read of everything retained (no cursor, never a gap). */
@@ -39,7 +40,8 @@ const ALL = '*';
  *   target's history stream (trimmed to `history.size`, entries older than
  *   `history.ttl` deleted), PUBLISH on the target's channel.
  * - Fan-out and the subscriber's health are {@link RedisSubscriber}'s;
- *   presence and per-user caps are {@link RedisPresence}'s; the stored
+ *   presence and per-user caps are {@link RedisPresence}'s, rate limits
+ *   {@link RedisRateLimiter}'s; the stored
  *   format is {@link RedisMessageCodec}'s.
  * - When the subscriber comes back after an interruption, every local stream
  *   resumes from its last message through the history, once commands work
@@ -55,6 +57,7 @@ export class RedisTransport implements SseTransport {
   readonly kind = 'redis';
   readonly instanceId = randomBytes(5).toString('hex');
   readonly cluster: RedisPresence;
+  readonly rateLimiter: RedisRateLimiter;
   private readonly logger = new Logger('SseRedisTransport');
   private readonly keys: RedisKeys;
   private readonly cmd: ScriptedRedis;
@@ -91,6 +94,12 @@ export class RedisTransport implements SseTransport {
       options.presenceTtl,
       this.commands,
       this.logger,
+    );
+    this.rateLimiter = new RedisRateLimiter(
+      this.cmd,
+      this.keys,
+      this.instanceId,
+      this.commands,
     );
     this.subscriber = new RedisSubscriber(
       this.sub,
