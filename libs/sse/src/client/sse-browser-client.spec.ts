@@ -358,11 +358,12 @@ describe('createSseClient (one tab)', () => {
   });
 
   it('close() ends the stream and stays closed', async () => {
-    const { client, f } = start();
+    const { client, f, states } = start();
     await tick();
     client.close();
     await tick(60_000);
     expect(client.state).toBe('closed');
+    expect(states).toEqual([['closed', { reason: 'closed' }]]);
     expect(f.calls).toHaveLength(1);
   });
 });
