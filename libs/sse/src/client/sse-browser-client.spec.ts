@@ -104,6 +104,8 @@ function start(
     storage,
     fetch: f.fn,
     reconnectJitter: 0,
+    // One tab: where Node has Web Locks, the specs would otherwise share a connection.
+    shareAcrossTabs: false,
     ...options,
   });
   const seen: Array<[number, string]> = [];
@@ -171,6 +173,7 @@ describe('createSseClient (one tab)', () => {
 
     const f2 = fakeFetch();
     const again = createSseClient({
+      shareAcrossTabs: false,
       url: URL_,
       token: () => 't',
       storage,
@@ -412,6 +415,7 @@ describe('createSseClient with a cookie (EventSource)', () => {
   it('listens to the events handlers ask for, and after a close reconnects itself with the cursor in ?lastEventId', async () => {
     const storage = memoryStorage();
     const client = createSseClient<{ note: { n: number } }>({
+      shareAcrossTabs: false,
       url: URL_,
       topics: ['a', 'b'],
       storage,
@@ -455,6 +459,7 @@ describe('createSseClient with a cookie (EventSource)', () => {
     const f = fakeFetch();
     f.answer(jsonError(401, 'invalid_token'));
     const client = createSseClient({
+      shareAcrossTabs: false,
       url: URL_,
       storage: null,
       EventSource: FakeEventSource,
