@@ -334,8 +334,9 @@ export class StreamConnection {
     this.failures = 0;
     this.authRetried = false;
     this.clientId = info?.clientId;
-    this.setState('live');
+    // First the stream's identity, so that `live` is reported with it.
     this.hooks.connected(info, id);
+    this.setState('live');
     this.scheduleRefresh();
   }
 
