@@ -160,5 +160,19 @@ describeWithBrowser(
         label: 'one stream again',
       });
     }, 90_000);
+    it('with shareAcrossTabs: false each tab holds its own stream', async () => {
+      const tabs = [
+        await open('user=dora&share=off'),
+        await open('user=dora&share=off'),
+      ];
+      await until(async () => (await clients()) === 2, {
+        label: 'two streams',
+      });
+      const [a, b] = await Promise.all(tabs.map(record));
+      expect(a.clientId).not.toBe(b.clientId);
+      await app.broker.sendToUser('dora', 'note', { n: 1 });
+      for (const tab of tabs)
+        await untilPage(tab, (r) => numbers(r).length === 1, 'the note');
+    }, 90_000);
   },
 );
