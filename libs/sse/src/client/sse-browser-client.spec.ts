@@ -465,13 +465,20 @@ describe('createSseClient with a cookie (EventSource)', () => {
       EventSource: FakeEventSource,
       fetch: f.fn,
     });
+    const states: unknown[] = [];
+    client.onStateChange((state, detail) => states.push([state, detail]));
     const [source] = FakeEventSource.all;
     source.readyState = 2;
     source.onerror?.(new Event('error'));
     await tick(60_000);
     expect(f.calls).toHaveLength(1);
     expect(f.calls[0].init.credentials).toBe('include');
-    expect(client.state).toBe('closed');
+    expect(states).toEqual([
+      [
+        'closed',
+        { status: 401, code: 'invalid_token', reason: 'invalid_token' },
+      ],
+    ]);
     expect(FakeEventSource.all).toHaveLength(1);
   });
 });

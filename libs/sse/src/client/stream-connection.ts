@@ -276,12 +276,13 @@ export class StreamConnection {
         cache: 'no-store',
         signal: abort.signal,
       });
-      abort.abort();
       if (generation !== this.generation) return;
       if (!response.ok) {
         await this.refused(response, generation);
         return;
       }
+      // It was accepted this time: the reconnect below opens the stream.
+      abort.abort();
     } catch {
       if (generation !== this.generation) return;
     }
