@@ -177,6 +177,19 @@ describeWithBrowser(
       await app?.close();
     }, 60_000);
 
+    it('without a valid cookie it ends closed with the 401 and its code, without retrying', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(front.url('/?user=nobody&auth=cookie'));
+      await untilPage(page, (r) => r.state === 'closed', 'closed');
+      const r = await record(page);
+      expect(r.states.at(-1)).toEqual([
+        'closed',
+        { status: 401, code: 'invalid_token', reason: 'invalid_token' },
+      ]);
+      await context.close();
+    }, 90_000);
+
     it('streams with the cookie; after `disconnected` it stays closed until reconnect(), which resumes from the last id', async () => {
       const context = await browser.newContext();
       await context.addCookies([

@@ -60,10 +60,13 @@ describeWithBrowser(
         { label: 'one stream with the topic room' },
       );
       expect(await clients()).toBe(1);
-      const ids = new Set(
-        await Promise.all(tabs.map(async (t) => (await record(t)).clientId)),
-      );
-      expect(ids.size).toBe(1);
+      const [stream] = app.broker.getClients();
+      for (const tab of tabs)
+        await untilPage(
+          tab,
+          (r) => r.clientId === stream.clientId,
+          'every tab reports the one stream',
+        );
 
       for (const n of [1, 2])
         await app.broker.sendToUser('alice', 'note', { n });
@@ -156,6 +159,20 @@ describeWithBrowser(
       await until(async () => (await clients()) === 1, {
         label: 'one stream again',
       });
+    }, 90_000);
+    it('with shareAcrossTabs: false each tab holds its own stream', async () => {
+      const tabs = [
+        await open('user=dora&share=off'),
+        await open('user=dora&share=off'),
+      ];
+      await until(async () => (await clients()) === 2, {
+        label: 'two streams',
+      });
+      const [a, b] = await Promise.all(tabs.map(record));
+      expect(a.clientId).not.toBe(b.clientId);
+      await app.broker.sendToUser('dora', 'note', { n: 1 });
+      for (const tab of tabs)
+        await untilPage(tab, (r) => numbers(r).length === 1, 'the note');
     }, 90_000);
   },
 );

@@ -1,4 +1,4 @@
-type CursorStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+import type { SseCursorStorage as CursorStorage } from './sse-client.types.js';
 
 /**
  * The last delivered id of one stream URL and user, kept in `localStorage` (by

@@ -6,6 +6,7 @@ export type {
   SseClientOptions,
   SseClientState,
   SseConnectedInfo,
+  SseCursorStorage,
   SseEventMeta,
   SseEventSourceConstructor,
   SseEventSourceLike,

@@ -104,6 +104,8 @@ function start(
     storage,
     fetch: f.fn,
     reconnectJitter: 0,
+    // One tab: where Node has Web Locks, the specs would otherwise share a connection.
+    shareAcrossTabs: false,
     ...options,
   });
   const seen: Array<[number, string]> = [];
@@ -171,6 +173,7 @@ describe('createSseClient (one tab)', () => {
 
     const f2 = fakeFetch();
     const again = createSseClient({
+      shareAcrossTabs: false,
       url: URL_,
       token: () => 't',
       storage,
@@ -358,11 +361,12 @@ describe('createSseClient (one tab)', () => {
   });
 
   it('close() ends the stream and stays closed', async () => {
-    const { client, f } = start();
+    const { client, f, states } = start();
     await tick();
     client.close();
     await tick(60_000);
     expect(client.state).toBe('closed');
+    expect(states).toEqual([['closed', { reason: 'closed' }]]);
     expect(f.calls).toHaveLength(1);
   });
 });
@@ -411,6 +415,7 @@ describe('createSseClient with a cookie (EventSource)', () => {
   it('listens to the events handlers ask for, and after a close reconnects itself with the cursor in ?lastEventId', async () => {
     const storage = memoryStorage();
     const client = createSseClient<{ note: { n: number } }>({
+      shareAcrossTabs: false,
       url: URL_,
       topics: ['a', 'b'],
       storage,
@@ -454,18 +459,26 @@ describe('createSseClient with a cookie (EventSource)', () => {
     const f = fakeFetch();
     f.answer(jsonError(401, 'invalid_token'));
     const client = createSseClient({
+      shareAcrossTabs: false,
       url: URL_,
       storage: null,
       EventSource: FakeEventSource,
       fetch: f.fn,
     });
+    const states: unknown[] = [];
+    client.onStateChange((state, detail) => states.push([state, detail]));
     const [source] = FakeEventSource.all;
     source.readyState = 2;
     source.onerror?.(new Event('error'));
     await tick(60_000);
     expect(f.calls).toHaveLength(1);
     expect(f.calls[0].init.credentials).toBe('include');
-    expect(client.state).toBe('closed');
+    expect(states).toEqual([
+      [
+        'closed',
+        { status: 401, code: 'invalid_token', reason: 'invalid_token' },
+      ],
+    ]);
     expect(FakeEventSource.all).toHaveLength(1);
   });
 });

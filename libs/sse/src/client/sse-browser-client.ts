@@ -103,7 +103,9 @@ export class SseBrowserClient<
     }
     const h = handler as Handler;
     set.add(h);
-    return () => set.delete(h);
+    return () => {
+      set.delete(h);
+    };
   }
 
   onReset(handler: (info: SseResetInfo) => void): () => void {
@@ -233,12 +235,7 @@ export class SseBrowserClient<
       case 'state':
         if (this.role === 'follower') {
           this.currentClientId = message.clientId;
-          // Repeated for each tab that joins: a change only once.
-          if (
-            message.state !== this.current ||
-            JSON.stringify(message.detail) !== JSON.stringify(this.detail)
-          )
-            this.setState(message.state, message.detail);
+          this.setState(message.state, message.detail);
         }
         break;
     }
@@ -282,7 +279,12 @@ export class SseBrowserClient<
   }
 
   private setState(state: SseClientState, detail?: SseStateDetail): void {
-    if (state === this.current && detail === undefined) return;
+    // The leader repeats its state for each tab that joins: a change is reported once.
+    if (
+      state === this.current &&
+      JSON.stringify(detail) === JSON.stringify(this.detail)
+    )
+      return;
     this.current = state;
     this.detail = detail;
     for (const handler of this.stateHandlers)

@@ -38,11 +38,16 @@ export interface SseEventSourceLike {
   readonly readyState: number;
   addEventListener(
     type: string,
-    listener: (event: MessageEvent<string>) => void,
+    listener: (event: { data: string; lastEventId: string }) => void,
   ): void;
   close(): void;
-  onerror: ((event: Event) => void) | null;
-  onopen: ((event: Event) => void) | null;
+  onerror: ((event: never) => void) | null;
+}
+
+/** Where the client keeps the last id (`localStorage` by default). */
+export interface SseCursorStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
 }
 
 /** A constructor of {@link SseEventSourceLike}. */
@@ -86,7 +91,7 @@ export interface SseClientOptions {
    * user); `null` keeps it in memory only.
    * @default globalThis.localStorage when present
    */
-  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  storage?: SseCursorStorage | null;
   /**
    * The largest random delay (ms) added to a delayed reconnect, so that many
    * clients do not return at the same moment.

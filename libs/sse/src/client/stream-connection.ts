@@ -276,12 +276,13 @@ export class StreamConnection {
         cache: 'no-store',
         signal: abort.signal,
       });
-      abort.abort();
       if (generation !== this.generation) return;
       if (!response.ok) {
         await this.refused(response, generation);
         return;
       }
+      // It was accepted this time: the reconnect below opens the stream.
+      abort.abort();
     } catch {
       if (generation !== this.generation) return;
     }
@@ -334,8 +335,9 @@ export class StreamConnection {
     this.failures = 0;
     this.authRetried = false;
     this.clientId = info?.clientId;
-    this.setState('live');
+    // First the stream's identity, so that `live` is reported with it.
     this.hooks.connected(info, id);
+    this.setState('live');
     this.scheduleRefresh();
   }
 
