@@ -1,0 +1,189 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WAIT_TIMEOUT, waitFor } from '../utils/resources.js';
+import {
+  deleteKeys,
+  describeWithRedis,
+  OwnRedisServer,
+  REDIS_SERVER_AVAILABLE,
+  REDIS_URL,
+  redisClient,
+  testPrefix,
+} from '../utils/redis.js';
+import { StreamClient } from '../utils/sse-client.js';
+import { TcpProxy } from '../utils/tcp-proxy.js';
+import {
+  createSchema,
+  DATABASES,
+  type DatabaseKind,
+  type DemoApp,
+  startDemo,
+} from './demo-app.js';
+import { START_TIMEOUT_MS } from './start-timeout.js';
+
+/** Short retries, so that the relay notices Redis back soon after it is. */
+const RELAY_ENV = { OUTBOX_MAX_BACKOFF_MS: '300' };
+
+async function notify(demo: DemoApp, from: string, title: string) {
+  return demo
+    .http()
+    .post('/notifications')
+    .set('Authorization', `Bearer ${from}`)
+    .send({ recipientId: 'bob', title, body: '' });
+}
+
+/** Waits until the broker says what `ready` says (bounded). */
+function readiness(demo: DemoApp, ready: boolean): Promise<void> {
+  return waitFor(`broker ready = ${ready}`, WAIT_TIMEOUT, async (wait) => {
+    while (demo.broker.isReady() !== ready)
+      await wait.race(new Promise((resolve) => setTimeout(resolve, 20)));
+  });
+}
+
+/** The notifications titled `title` the stream received, after a later marker proved nothing else is on its way. */
+async function receivedOnce(
+  demo: DemoApp,
+  stream: StreamClient,
+  title: string,
+): Promise<number> {
+  await stream.waitFor(
+    (e) =>
+      e.event === 'notification' &&
+      (JSON.parse(e.data) as { title: string }).title === title,
+    `notification "${title}"`,
+  );
+  await demo.broker.sendToUser('bob', 'marker', title, { tenantId: 'acme' });
+  await stream.waitFor(
+    (e) => e.event === 'marker' && e.data === JSON.stringify(title),
+    'marker',
+  );
+  return stream.events.filter(
+    (e) =>
+      e.event === 'notification' &&
+      (JSON.parse(e.data) as { title: string }).title === title,
+  ).length;
+}
+
+const describeWithOwnRedis = REDIS_SERVER_AVAILABLE ? describe : describe.skip;
+
+describe.each(DATABASES)('demo outbox (%s)', (kind: DatabaseKind) => {
+  describeWithOwnRedis(
+    'when Redis stops between the commit and the publish',
+    () => {
+      it(
+        'delivers the committed notification to the open page once Redis is back, exactly once',
+        async () => {
+          const redis = await OwnRedisServer.start();
+          const demo = await startDemo(kind, {
+            ...RELAY_ENV,
+            REDIS_URL: redis.url,
+            SSE_REDIS_PREFIX: testPrefix(),
+          });
+          try {
+            const [alice, bob] = [
+              await demo.login('alice'),
+              await demo.login('bob'),
+            ];
+            const stream = await demo.stream(bob);
+
+            await redis.stop();
+            await readiness(demo, false);
+            const sent = await notify(demo, alice, 'Sent while Redis was down');
+            expect(sent.status).toBe(201);
+
+            await redis.restart();
+            await readiness(demo, true);
+            expect(
+              await receivedOnce(demo, stream, 'Sent while Redis was down'),
+            ).toBe(1);
+            expect(stream.events.some((e) => e.event === 'close')).toBe(false);
+          } finally {
+            await demo.close();
+            await redis.stop();
+          }
+        },
+        START_TIMEOUT_MS * 2,
+      );
+    },
+  );
+
+  describeWithRedis(
+    'when the process stops between the commit and the publish',
+    () => {
+      it(
+        'publishes what was committed on the next start: a reconnect with Last-Event-ID receives it once',
+        async () => {
+          const prefix = testPrefix();
+          const dataDir =
+            kind === 'pglite'
+              ? await mkdtemp(join(tmpdir(), 'demo-outbox-'))
+              : undefined;
+          const schema = kind === 'postgres' ? await createSchema() : undefined;
+          const database: Record<string, string> = schema
+            ? { DATABASE_URL: schema.url }
+            : { PGLITE_DATA_DIR: dataDir! };
+          const proxy = await TcpProxy.start(REDIS_URL!);
+          let second: DemoApp | undefined;
+          const first = await startDemo(kind, {
+            ...RELAY_ENV,
+            ...database,
+            REDIS_URL: proxy.url,
+            SSE_REDIS_PREFIX: prefix,
+          });
+          try {
+            const [alice, bob] = [
+              await first.login('alice'),
+              await first.login('bob'),
+            ];
+            const stream = await first.stream(bob);
+            const lastEventId = stream.events.at(-1)!.lastEventId;
+            expect(lastEventId).not.toBe('');
+
+            proxy.cut();
+            await readiness(first, false);
+            const sent = await notify(
+              first,
+              alice,
+              'Committed before the stop',
+            );
+            expect(sent.status).toBe(201);
+            // Stops with the event still in the outbox (Redis unreachable).
+            await first.close();
+            proxy.restore();
+
+            second = await startDemo(kind, {
+              ...RELAY_ENV,
+              ...database,
+              REDIS_URL: REDIS_URL!,
+              SSE_REDIS_PREFIX: prefix,
+            });
+            const token = await second.login('bob');
+            const again = await StreamClient.open(second.url('/sse/stream'), {
+              cookie: `sse_token=${token}`,
+              'last-event-id': lastEventId,
+            });
+            try {
+              expect(
+                await receivedOnce(second, again, 'Committed before the stop'),
+              ).toBe(1);
+              expect(again.events.some((e) => e.event === 'reset')).toBe(false);
+            } finally {
+              again.close();
+            }
+          } finally {
+            await first.close();
+            await second?.close();
+            await proxy.close();
+            await schema?.drop();
+            if (dataDir) await rm(dataDir, { recursive: true, force: true });
+            const client = redisClient();
+            await deleteKeys(client, prefix);
+            client.disconnect();
+          }
+        },
+        START_TIMEOUT_MS * 2,
+      );
+    },
+  );
+});
