@@ -7,13 +7,15 @@ import {
 } from '@nestjs/common';
 import { Database } from './database.js';
 import { migrate } from './migrator.js';
+import { pgliteDataDir } from './pglite-data-dir.js';
 import { PgliteDatabase } from './pglite.database.js';
 import { PostgresDatabase } from './postgres.database.js';
 
 /**
  * Opens the database (PostgreSQL with `DATABASE_URL`, otherwise an in-process
- * PGlite, persisted in `PGLITE_DATA_DIR` when set) and brings its schema up to
- * date before the application serves requests.
+ * PGlite, kept in `PGLITE_DATA_DIR`: `.data/pglite` by default, `memory://`
+ * for none) and brings its schema up to date before the application serves
+ * requests.
  */
 @Global()
 @Module({
@@ -24,7 +26,7 @@ import { PostgresDatabase } from './postgres.database.js';
         const url = process.env.DATABASE_URL;
         const db = url
           ? new PostgresDatabase(url)
-          : await PgliteDatabase.open(process.env.PGLITE_DATA_DIR || undefined);
+          : await PgliteDatabase.open(pgliteDataDir());
         const applied = await migrate(db);
         new Logger('Database').log(
           `${db.kind} ready${applied.length ? `; applied ${applied.join(', ')}` : ''}`,

@@ -1,7 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { Database, type Queryable } from './database.js';
+import { IN_MEMORY } from './pglite-data-dir.js';
 
-/** PGlite: PostgreSQL in WebAssembly, in memory (or in `dataDir`), no server needed. */
+/** PGlite: PostgreSQL in WebAssembly, in `dataDir` (or in memory with `memory://`), no server needed. */
 export class PgliteDatabase extends Database {
   readonly kind = 'pglite';
 
@@ -9,7 +11,8 @@ export class PgliteDatabase extends Database {
     super();
   }
 
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
+  static async open(dataDir: string): Promise<PgliteDatabase> {
+    if (dataDir !== IN_MEMORY) await mkdir(dataDir, { recursive: true });
     const db = new PGlite(dataDir);
     await db.waitReady;
     return new PgliteDatabase(db);
