@@ -187,3 +187,55 @@ describe.each(DATABASES)('demo outbox (%s)', (kind: DatabaseKind) => {
     },
   );
 });
+
+describeWithRedis('demo outbox on two instances (PostgreSQL + Redis)', () => {
+  it(
+    'publishes each committed event once although both relays sweep the same outbox',
+    async () => {
+      const prefix = testPrefix();
+      const schema = await createSchema();
+      // Sweeps every 20 ms: the relays keep racing for the same entries.
+      const env = {
+        DATABASE_URL: schema.url,
+        REDIS_URL: REDIS_URL!,
+        SSE_REDIS_PREFIX: prefix,
+        OUTBOX_SWEEP_MS: '20',
+      };
+      const one = await startDemo('postgres', env);
+      let two: DemoApp | undefined;
+      try {
+        two = await startDemo('postgres', env);
+        const stream = await one.stream(await one.login('bob'));
+        const senders = [
+          [one, await one.login('alice')],
+          [two, await two.login('carol')],
+        ] as const;
+        const titles = Array.from({ length: 20 }, (_, i) => `Message ${i}`);
+        const sent = await Promise.all(
+          titles.map((title, i) => {
+            const [demo, token] = senders[i % 2];
+            return notify(demo, token, title);
+          }),
+        );
+        expect(sent.map((r) => r.status)).toEqual(titles.map(() => 201));
+        await stream.waitForCount('notification', titles.length);
+        await one.broker.sendToUser('bob', 'marker', null, {
+          tenantId: 'acme',
+        });
+        await stream.waitForEvent('marker');
+        const received = stream.events
+          .filter((e) => e.event === 'notification')
+          .map((e) => (JSON.parse(e.data) as { title: string }).title);
+        expect([...received].sort()).toEqual([...titles].sort());
+      } finally {
+        await one.close();
+        await two?.close();
+        await schema.drop();
+        const client = redisClient();
+        await deleteKeys(client, prefix);
+        client.disconnect();
+      }
+    },
+    START_TIMEOUT_MS * 2,
+  );
+});
