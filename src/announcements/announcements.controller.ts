@@ -45,14 +45,20 @@ export class AnnouncementsController {
         'Only admins can make announcements.',
       );
     }
-    const announcement = await this.announcements.create({
-      tenantId: user.tenantId,
-      authorId: user.userId,
-      title: dto.title,
-      body: dto.body,
+    const tenantId = user.tenantId;
+    return this.live.transaction(async (tx) => {
+      const announcement = await this.announcements.create(
+        {
+          tenantId,
+          authorId: user.userId,
+          title: dto.title,
+          body: dto.body,
+        },
+        tx,
+      );
+      await tx.toTenant(tenantId, 'announcement', announcement);
+      return announcement;
     });
-    await this.live.toTenant(user.tenantId, 'announcement', announcement);
-    return announcement;
   }
 
   /** The caller's tenant's announcements, newest first. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.js';
+import { Database, type Queryable } from '../database/database.js';
 import type { Announcement } from './announcement.js';
 
 interface Row {
@@ -22,13 +22,16 @@ const toAnnouncement = (row: Row): Announcement => ({
 export class AnnouncementsRepository {
   constructor(private readonly db: Database) {}
 
-  async create(a: {
-    tenantId: string;
-    authorId: string;
-    title: string;
-    body: string;
-  }): Promise<Announcement> {
-    const [row] = await this.db.query<Row>(
+  async create(
+    a: {
+      tenantId: string;
+      authorId: string;
+      title: string;
+      body: string;
+    },
+    on: Queryable = this.db,
+  ): Promise<Announcement> {
+    const [row] = await on.query<Row>(
       `INSERT INTO announcements (tenant_id, author_id, title, body)
        VALUES ($1, $2, $3, $4) RETURNING *`,
       [a.tenantId, a.authorId, a.title, a.body],

@@ -1,6 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { SseHttpException, type SseIdentity } from 'nestjs-sse-broker';
-import { Database } from '../database/database.js';
 import { LiveEvents } from '../live/live-events.service.js';
 import type { NewNotification } from '../notifications/notifications.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -37,9 +36,10 @@ const publicShape = ({
 }: StoredApproval): Approval => approval;
 
 /**
- * The multi-step approval workflow. Every change is committed first, with
- * its notifications in the same transaction (the requester's on each
- * decision; the approver's when the request reaches them), then published:
+ * The multi-step approval workflow. Every change is committed with its
+ * notifications (the requester's on each decision; the approver's when the
+ * request reaches them) and its live events in the same transaction (the
+ * outbox, see `LiveEvents`), which are published once it has committed:
  * `approval:requested` and a `notification` to the approver whose turn it is,
  * `approval:status_changed` and a `notification` to the requester, and
  * `approval:status_changed` on topic `approval:<id>`. A requester is never
@@ -48,7 +48,6 @@ const publicShape = ({
 @Injectable()
 export class ApprovalsService {
   constructor(
-    private readonly db: Database,
     private readonly approvals: ApprovalsRepository,
     private readonly users: UsersRepository,
     private readonly notifications: NotificationsService,
@@ -77,32 +76,29 @@ export class ApprovalsService {
         'Each approver may appear once.',
       );
     }
-    const { approval, pushNotification } = await this.db.transaction(
-      async (tx) => {
-        const created = await this.approvals.create(
-          {
-            tenantId,
-            requesterId: requester.userId,
-            title: dto.title,
-            description: dto.description,
-            approverIds: dto.approverIds,
-          },
-          tx,
-        );
-        const push = await this.notifications.store(
-          approverNotice(created, requester.userId),
-          tx,
-        );
-        return { approval: created, pushNotification: push };
-      },
-    );
-    await this.live.toUser(
-      approval.currentApproverId!,
-      tenantId,
-      'approval:requested',
-      publicShape(approval),
-    );
-    await pushNotification();
+    const approval = await this.live.transaction(async (tx) => {
+      const created = await this.approvals.create(
+        {
+          tenantId,
+          requesterId: requester.userId,
+          title: dto.title,
+          description: dto.description,
+          approverIds: dto.approverIds,
+        },
+        tx,
+      );
+      await tx.toUser(
+        created.currentApproverId!,
+        tenantId,
+        'approval:requested',
+        publicShape(created),
+      );
+      await this.notifications.store(
+        approverNotice(created, requester.userId),
+        tx,
+      );
+      return created;
+    });
     return publicShape(approval);
   }
 
@@ -113,96 +109,88 @@ export class ApprovalsService {
     dto: DecisionDto,
   ): Promise<Approval> {
     const tenantId = actor.tenantId!;
-    const { approval, pushNotifications } = await this.db.transaction(
-      async (tx) => {
-        const current = await this.approvals.find(id, tenantId, tx, true);
-        if (
-          !current ||
-          !(
-            current.requesterId === actor.userId ||
-            current.approverIds.includes(actor.userId)
-          )
+    const approval = await this.live.transaction(async (tx) => {
+      const current = await this.approvals.find(id, tenantId, tx, true);
+      if (
+        !current ||
+        !(
+          current.requesterId === actor.userId ||
+          current.approverIds.includes(actor.userId)
         )
-          throw notFound();
-        if (current.status !== 'pending') {
-          throw new SseHttpException(
-            HttpStatus.CONFLICT,
-            'approval_decided',
-            `This approval is already ${current.status}.`,
-          );
-        }
-        if (current.currentApproverId !== actor.userId) {
-          throw new SseHttpException(
-            HttpStatus.FORBIDDEN,
-            'not_current_approver',
-            'It is not your turn to decide on this approval.',
-          );
-        }
-        // Requests made before the requester was refused as an approver can
-        // still name them; they may withdraw (reject) but not approve.
-        if (action === 'approve' && current.requesterId === actor.userId)
-          throw selfApproval();
-        const step = action === 'approve' ? current.step + 1 : current.step;
-        const status =
-          action === 'reject'
-            ? 'rejected'
-            : step === current.approverIds.length
-              ? 'approved'
-              : 'pending';
-        const updated = await this.approvals.decide(tx, id, tenantId, {
-          status,
-          step,
-          actorId: actor.userId,
-          action,
-          comment: dto.comment,
-        });
-        const pushes = [
-          await this.notifications.store(
-            {
-              tenantId,
-              recipientId: updated.requesterId,
-              senderId: actor.userId,
-              title: `"${updated.title}" ${describe(updated, actor.userId, action)}`,
-              body: dto.comment ?? '',
-              priority: status === 'rejected' ? 'high' : 'normal',
-            },
-            tx,
-          ),
-        ];
-        if (updated.currentApproverId)
-          pushes.push(
-            await this.notifications.store(
-              approverNotice(updated, actor.userId),
-              tx,
-            ),
-          );
-        return { approval: updated, pushNotifications: pushes };
-      },
-    );
-    // Committed: now tell everyone concerned.
-    const shape = publicShape(approval);
-    await this.live.toUser(
-      approval.requesterId,
-      tenantId,
-      'approval:status_changed',
-      shape,
-    );
-    await this.live.toTopic(
-      approvalTopic(id),
-      tenantId,
-      'approval:status_changed',
-      shape,
-    );
-    if (approval.currentApproverId) {
-      await this.live.toUser(
-        approval.currentApproverId,
+      )
+        throw notFound();
+      if (current.status !== 'pending') {
+        throw new SseHttpException(
+          HttpStatus.CONFLICT,
+          'approval_decided',
+          `This approval is already ${current.status}.`,
+        );
+      }
+      if (current.currentApproverId !== actor.userId) {
+        throw new SseHttpException(
+          HttpStatus.FORBIDDEN,
+          'not_current_approver',
+          'It is not your turn to decide on this approval.',
+        );
+      }
+      // Requests made before the requester was refused as an approver can
+      // still name them; they may withdraw (reject) but not approve.
+      if (action === 'approve' && current.requesterId === actor.userId)
+        throw selfApproval();
+      const step = action === 'approve' ? current.step + 1 : current.step;
+      const status =
+        action === 'reject'
+          ? 'rejected'
+          : step === current.approverIds.length
+            ? 'approved'
+            : 'pending';
+      const updated = await this.approvals.decide(tx, id, tenantId, {
+        status,
+        step,
+        actorId: actor.userId,
+        action,
+        comment: dto.comment,
+      });
+      // Committed together: the decision and everyone's events.
+      const shape = publicShape(updated);
+      await tx.toUser(
+        updated.requesterId,
         tenantId,
-        'approval:requested',
+        'approval:status_changed',
         shape,
       );
-    }
-    for (const push of pushNotifications) await push();
-    return shape;
+      await tx.toTopic(
+        approvalTopic(id),
+        tenantId,
+        'approval:status_changed',
+        shape,
+      );
+      if (updated.currentApproverId)
+        await tx.toUser(
+          updated.currentApproverId,
+          tenantId,
+          'approval:requested',
+          shape,
+        );
+      await this.notifications.store(
+        {
+          tenantId,
+          recipientId: updated.requesterId,
+          senderId: actor.userId,
+          title: `"${updated.title}" ${describe(updated, actor.userId, action)}`,
+          body: dto.comment ?? '',
+          priority: status === 'rejected' ? 'high' : 'normal',
+        },
+        tx,
+      );
+      if (updated.currentApproverId)
+        await this.notifications.store(
+          approverNotice(updated, actor.userId),
+          tx,
+        );
+      return updated;
+    });
+    return publicShape(approval);
   }
 
   async list(

@@ -76,4 +76,28 @@ export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
       );
       CREATE INDEX announcements_tenant ON announcements (tenant_id, id DESC);`,
   },
+  {
+    // The events to publish, written in the transaction of the change they
+    // announce and relayed to the broker once committed (src/live/outbox.relay.ts).
+    id: '006_outbox',
+    sql: `
+      CREATE TABLE outbox (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id       text NOT NULL,
+        target_kind     text NOT NULL CHECK (target_kind IN ('user', 'topic', 'tenant')),
+        target_id       text,
+        event           text NOT NULL,
+        data            jsonb NOT NULL,
+        idempotency_key text NOT NULL UNIQUE,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        claimed_by      text,
+        claimed_until   timestamptz,
+        attempts        integer NOT NULL DEFAULT 0,
+        last_error      text,
+        published_at    timestamptz,
+        failed_at       timestamptz
+      );
+      CREATE INDEX outbox_pending ON outbox (id) WHERE published_at IS NULL AND failed_at IS NULL;
+      CREATE INDEX outbox_done ON outbox (coalesce(published_at, failed_at)) WHERE published_at IS NOT NULL OR failed_at IS NOT NULL;`,
+  },
 ];

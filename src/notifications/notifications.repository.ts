@@ -79,8 +79,11 @@ export class NotificationsRepository {
     return rows.map(toNotification);
   }
 
-  async unreadCount(recipient: Recipient): Promise<number> {
-    const [row] = await this.db.query<{ count: string | number }>(
+  async unreadCount(
+    recipient: Recipient,
+    on: Queryable = this.db,
+  ): Promise<number> {
+    const [row] = await on.query<{ count: string | number }>(
       'SELECT count(*) AS count FROM notifications WHERE tenant_id = $1 AND recipient_id = $2 AND read_at IS NULL',
       [recipient.tenantId, recipient.userId],
     );
@@ -91,9 +94,10 @@ export class NotificationsRepository {
   async markRead(
     id: string,
     recipient: Recipient,
+    on: Queryable = this.db,
   ): Promise<Notification | undefined> {
     if (!isRecordId(id)) return undefined;
-    const [row] = await this.db.query<Row>(
+    const [row] = await on.query<Row>(
       `UPDATE notifications SET read_at = COALESCE(read_at, now())
        WHERE id = $1::bigint AND tenant_id = $2 AND recipient_id = $3 RETURNING *`,
       [id, recipient.tenantId, recipient.userId],
@@ -102,8 +106,11 @@ export class NotificationsRepository {
   }
 
   /** Marks all of the recipient's notifications read; returns the ids changed. */
-  async markAllRead(recipient: Recipient): Promise<string[]> {
-    const rows = await this.db.query<{ id: string | number }>(
+  async markAllRead(
+    recipient: Recipient,
+    on: Queryable = this.db,
+  ): Promise<string[]> {
+    const rows = await on.query<{ id: string | number }>(
       'UPDATE notifications SET read_at = now() WHERE tenant_id = $1 AND recipient_id = $2 AND read_at IS NULL RETURNING id',
       [recipient.tenantId, recipient.userId],
     );

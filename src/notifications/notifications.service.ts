@@ -1,7 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { SseHttpException, type SseIdentity } from 'nestjs-sse-broker';
-import type { Queryable } from '../database/database.js';
-import { LiveEvents } from '../live/live-events.service.js';
+import {
+  LiveEvents,
+  type LiveTransaction,
+} from '../live/live-events.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { Notification } from './notification.js';
 import {
@@ -62,13 +64,13 @@ export class NotificationsService {
   }
 
   /**
-   * Stores a notification (in `tx` when the caller's change is part of a
-   * transaction) and returns a function that pushes it once committed.
+   * Stores a notification in the caller's transaction, with its
+   * `notification` event, published once the transaction has committed.
    */
-  async store(n: NewNotification, tx: Queryable): Promise<() => Promise<void>> {
+  async store(n: NewNotification, tx: LiveTransaction): Promise<Notification> {
     const notification = await this.notifications.create(n, tx);
-    return () =>
-      this.live.toUser(n.recipientId, n.tenantId, 'notification', notification);
+    await tx.toUser(n.recipientId, n.tenantId, 'notification', notification);
+    return notification;
   }
 
   list(
@@ -86,36 +88,44 @@ export class NotificationsService {
     return this.notifications.unreadCount(recipient(user));
   }
 
-  async markRead(user: SseIdentity, id: string): Promise<Notification> {
-    const notification = await this.notifications.markRead(id, recipient(user));
-    if (!notification) throw notFound();
-    await this.readChanged(user, [notification.id]);
-    return notification;
+  markRead(user: SseIdentity, id: string): Promise<Notification> {
+    return this.live.transaction(async (tx) => {
+      const notification = await this.notifications.markRead(
+        id,
+        recipient(user),
+        tx,
+      );
+      if (!notification) throw notFound();
+      await this.readChanged(user, [notification.id], tx);
+      return notification;
+    });
   }
 
-  async markAllRead(
+  markAllRead(
     user: SseIdentity,
   ): Promise<{ ids: string[]; unreadCount: number }> {
-    const ids = await this.notifications.markAllRead(recipient(user));
-    const unreadCount = await this.readChanged(user, ids);
-    return { ids, unreadCount };
+    return this.live.transaction(async (tx) => {
+      const ids = await this.notifications.markAllRead(recipient(user), tx);
+      const unreadCount = await this.readChanged(user, ids, tx);
+      return { ids, unreadCount };
+    });
   }
 
-  private async deliver(n: NewNotification): Promise<Notification> {
-    const notification = await this.notifications.create(n);
-    await this.live.toUser(
-      n.recipientId,
-      n.tenantId,
-      'notification',
-      notification,
-    );
-    return notification;
+  private deliver(n: NewNotification): Promise<Notification> {
+    return this.live.transaction((tx) => this.store(n, tx));
   }
 
   /** Tells every device of the user what was read and the new unread count. */
-  private async readChanged(user: SseIdentity, ids: string[]): Promise<number> {
-    const unreadCount = await this.notifications.unreadCount(recipient(user));
-    await this.live.toUser(user.userId, user.tenantId!, 'notification:read', {
+  private async readChanged(
+    user: SseIdentity,
+    ids: string[],
+    tx: LiveTransaction,
+  ): Promise<number> {
+    const unreadCount = await this.notifications.unreadCount(
+      recipient(user),
+      tx,
+    );
+    await tx.toUser(user.userId, user.tenantId!, 'notification:read', {
       ids,
       unreadCount,
     });

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { TcpProxy } from '../utils/tcp-proxy.js';
@@ -95,7 +97,7 @@ describe('demo on PostgreSQL when connections drop', () => {
           .http()
           .get('/notifications')
           .set('Authorization', `Bearer ${token}`);
-        expect(failed.status).toBeGreaterThanOrEqual(500);
+        expect(failed.status).toBe(503);
         expect(JSON.stringify(failed.body)).not.toMatch(/127\.0\.0\.1|ECONN/);
 
         proxy.restore();
@@ -107,6 +109,81 @@ describe('demo on PostgreSQL when connections drop', () => {
         });
         await stream.expectEvent('marker');
       } finally {
+        await demo.close();
+        await proxy.close();
+        await schema.drop();
+      }
+    },
+    START_TIMEOUT_MS,
+  );
+
+  it(
+    'answers 503 database_unavailable with Retry-After while PostgreSQL is unreachable, logging the outage once and no stack trace',
+    async () => {
+      const schema = await createSchema();
+      const proxy = await TcpProxy.start(POSTGRES_URL);
+      const url = new URL(schema.url);
+      url.host = `127.0.0.1:${new URL(proxy.url).port}`;
+      const demo = await startDemo('postgres', {
+        DATABASE_URL: url.toString(),
+      });
+      // Every line the demo logs, whatever the enabled levels.
+      const logged: string[] = [];
+      const record = (level: string) =>
+        jest
+          .spyOn(Logger.prototype, level as 'error')
+          .mockImplementation(function (this: Logger, message: unknown) {
+            logged.push(`${level} ${String(message)}`);
+          });
+      const spies = ['error', 'warn', 'log'].map(record);
+      const staticError = jest
+        .spyOn(Logger, 'error')
+        .mockImplementation((message: unknown, ...rest: unknown[]) =>
+          logged.push(`error ${String(message)} ${rest.join(' ')}`),
+        );
+      try {
+        const alice = await demo.login('alice');
+        proxy.cut();
+        const requests = [
+          demo
+            .http()
+            .get('/notifications')
+            .set('Authorization', `Bearer ${alice}`),
+          demo
+            .http()
+            .post('/notifications')
+            .set('Authorization', `Bearer ${alice}`)
+            .send({ recipientId: 'bob', title: 'Lost?', body: '' }),
+          demo
+            .http()
+            .post('/auth/login')
+            .send({ username: 'bob', password: 'password' }),
+          demo.http().get('/approvals').set('Authorization', `Bearer ${alice}`),
+        ];
+        for (const pending of requests) {
+          const res = await pending;
+          expect(res.status).toBe(503);
+          expect(res.headers['retry-after']).toBe('5');
+          expect(res.body).toEqual({
+            statusCode: 503,
+            code: 'database_unavailable',
+            message: 'The database is unavailable; retry in a few seconds.',
+          });
+        }
+        const outage = logged.filter((l) => /unreachable|lost/.test(l));
+        expect(outage).toHaveLength(1);
+        expect(logged.join('\n')).not.toMatch(/\n\s+at |ExceptionsHandler/);
+
+        proxy.restore();
+        const back = await demo
+          .http()
+          .get('/notifications')
+          .set('Authorization', `Bearer ${alice}`);
+        expect(back.status).toBe(200);
+        expect(logged.filter((l) => /reachable again/.test(l))).toHaveLength(1);
+      } finally {
+        spies.forEach((spy) => spy.mockRestore());
+        staticError.mockRestore();
         await demo.close();
         await proxy.close();
         await schema.drop();

@@ -99,7 +99,7 @@ let envLock: Promise<void> = Promise.resolve();
 
 /**
  * Starts the demo application on a real listening port, on a fresh database:
- * an in-memory PGlite, or a schema of its own in the local PostgreSQL. With
+ * an in-memory PGlite (unless `env` names a `PGLITE_DATA_DIR`), or a schema of its own in the local PostgreSQL. With
  * `env`, the application starts with those variables set (e.g. an existing
  * `DATABASE_URL` and `REDIS_URL`, to run several instances of one deployment).
  *
@@ -125,6 +125,8 @@ async function start(
   let app: INestApplication | undefined;
   const vars: Record<string, string | undefined> = {
     DATABASE_URL: undefined,
+    // A fresh database for each start, never the demo's own directory.
+    PGLITE_DATA_DIR: 'memory://',
     ...env,
   };
   if (kind === 'postgres' && !env.DATABASE_URL) {
