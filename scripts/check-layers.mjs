@@ -20,8 +20,18 @@ const MAY_IMPORT = {
   auth: ['errors', 'options', 'core'],
   transport: ['errors', 'options', 'core'],
   stream: ['errors', 'options', 'core', 'auth'],
-  broker: ['errors', 'options', 'core', 'auth', 'stream', 'transport'],
+  metrics: ['errors', 'options', 'core'],
+  broker: [
+    'errors',
+    'options',
+    'core',
+    'auth',
+    'stream',
+    'transport',
+    'metrics',
+  ],
   http: ['errors', 'options', 'core', 'auth', 'stream', 'broker'],
+  terminus: ['errors', 'options', 'core', 'broker'],
   '.': ['*'],
 };
 

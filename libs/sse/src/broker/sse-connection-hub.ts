@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Observable, Subject, Subscription } from 'rxjs';
@@ -14,19 +15,24 @@ import type {
 } from '../core/sse-client-info.interface.js';
 import type { SseEnvelope } from '../core/sse-envelope.js';
 import type { SseReadOutcome } from '../core/sse-position.js';
+import type { SseWireEvent } from '../core/sse-frame.js';
 import type { SseCloseReason } from '../core/sse-reasons.js';
 import type { SseInstanceStats } from '../core/sse-stats.interface.js';
 import {
+  type SseTarget,
   scopedKey,
   subscriptionKeys,
   targetKey,
   TOPIC_KEY_PREFIX,
 } from '../core/sse-target.js';
+import type { SseError } from '../errors/sse.error.js';
 import { ShuttingDownError } from '../errors/shutting-down.error.js';
 import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import { TooManyConnectionsError } from '../errors/too-many-connections.error.js';
 import { TransportUnavailableError } from '../errors/transport-unavailable.error.js';
 import { UserConnectionLimitError } from '../errors/user-connection-limit.error.js';
+import { SSE_METRICS } from '../metrics/load-sse-metrics.js';
+import type { SseMetricsRecorder } from '../metrics/sse-metrics-recorder.interface.js';
 import {
   type ResolvedSseOptions,
   SSE_RESOLVED_OPTIONS,
@@ -78,10 +84,16 @@ export class SseConnectionHub
   readonly connections$: Observable<SseConnectionEvent> =
     this.events.asObservable();
 
+  /** Present with the `metrics` option; every use is behind a check, so without it nothing extra runs. */
+  readonly metrics?: SseMetricsRecorder;
+  private readonly readinessMetric?: Subscription;
+
   constructor(
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
     @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
+    @Optional() @Inject(SSE_METRICS) metrics?: SseMetricsRecorder | null,
   ) {
+    this.metrics = metrics ?? undefined;
     this.settings = options;
     this.maxConnections = this.connectionBound(openFileLimit());
     this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
@@ -98,9 +110,24 @@ export class SseConnectionHub
     });
     transport.listen({
       deliver: (envelope) => this.dispatch(envelope),
-      resume: () => this.clients.forEach((c) => c.resume()),
+      resume: () => {
+        this.metrics?.transportResumed();
+        this.clients.forEach((c) => c.resume());
+      },
       stats: () => this.instanceStats(),
+      canaryMissed: () => this.metrics?.canaryMissed(),
     });
+    if (this.metrics) {
+      const { metrics } = this;
+      this.readinessMetric = transport.readiness$.subscribe((ready) =>
+        metrics.transportReady(ready),
+      );
+    }
+  }
+
+  /** Streams of this instance, those being admitted included. */
+  get streamCount(): number {
+    return this.clients.size;
   }
 
   /** False once the application has started shutting down. */
@@ -225,9 +252,18 @@ export class SseConnectionHub
     else this.targets.next(targetKey(target), envelope);
   }
 
-  /** Counts a message published through this instance. */
-  published(): void {
+  /**
+   * Counts a message published through this instance; `startedAt` is the
+   * publish call's `performance.now()` (taken only when metrics are on).
+   */
+  published(target: SseTarget, startedAt: number): void {
     this.messagesPublished++;
+    this.metrics?.messagePublished(target.type, target.tenantId, startedAt);
+  }
+
+  /** Counts a stream request refused before it reached the hub (e.g. a forbidden topic). */
+  refusedBefore(code: string): void {
+    this.metrics?.refused(code);
   }
 
   instanceStats(): SseInstanceStats {
@@ -247,10 +283,19 @@ export class SseConnectionHub
   }
 
   replay(connection: SseConnection, cursor: string): Promise<SseReadOutcome> {
-    return this.transport.read(subscriptionKeys(connection), cursor);
+    const read = this.transport.read(subscriptionKeys(connection), cursor);
+    if (this.metrics) {
+      const { metrics } = this;
+      read.then(
+        (outcome) => metrics.replayEnded(outcome),
+        () => metrics.replayEnded(undefined),
+      );
+    }
+    return read;
   }
 
   opened(connection: SseConnection): void {
+    this.metrics?.streamOpened(connection.tenantId);
     this.events.next({ type: 'connect', client: connection.info() });
   }
 
@@ -262,6 +307,11 @@ export class SseConnectionHub
     if (!this.forget(connection)) return;
     this.transport.cluster?.release(connection);
     this.eventsDropped += dropped;
+    if (this.metrics) {
+      if (connection.started)
+        this.metrics.streamClosed(reason, connection.tenantId, dropped);
+      else this.metrics.droppedUnopened(connection.tenantId, dropped);
+    }
     if (reason === 'slow_consumer') {
       this.logger.warn(
         `client ${connection.id} (user ${JSON.stringify(connection.userId)}) disconnected as slow_consumer; ${dropped} event(s) dropped`,
@@ -274,8 +324,9 @@ export class SseConnectionHub
     });
   }
 
-  delivered(): void {
+  delivered(connection: SseConnection, event: SseWireEvent): void {
     this.eventsDelivered++;
+    this.metrics?.eventDelivered(event.createdAt!, connection.tenantId);
   }
 
   /** Snapshots of the open streams of this instance. */
@@ -307,6 +358,8 @@ export class SseConnectionHub
     // Keep-alive sockets of ended streams would otherwise hold server.close().
     connections.forEach((c) => c.response.socket?.destroy());
     this.heartbeats.stop();
+    this.readinessMetric?.unsubscribe();
+    this.metrics?.transportReady(false);
     this.targets.completeAll();
     this.events.complete();
     await this.transport.close();
@@ -363,13 +416,15 @@ export class SseConnectionHub
   }
 
   private unavailable(): TransportUnavailableError {
+    this.metrics?.refused('transport_unavailable');
     return new TransportUnavailableError(
       SSE_MESSAGES.TRANSPORT_UNAVAILABLE('not ready'),
     );
   }
 
-  private refused<E extends Error>(error: E): E {
+  private refused<E extends SseError>(error: E): E {
     this.connectionsRejected++;
+    this.metrics?.refused(error.code);
     return error;
   }
 }

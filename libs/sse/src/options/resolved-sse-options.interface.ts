@@ -3,6 +3,7 @@ import type {
   SseModuleExtras,
   SseModuleOptions,
 } from './sse-module-options.interface.js';
+import type { ResolvedSseMetricsOptions } from './sse-metrics-options.interface.js';
 import type { SseAuthOptions } from './sse-auth-options.interface.js';
 import type {
   SseHistoryOptions,
@@ -36,7 +37,12 @@ export type ResolvedSseAuthOptions = SseAuthOptions &
 export type ResolvedSseOptions = Required<
   Omit<
     SseModuleOptions,
-    'auth' | 'authenticator' | 'topicAuthorizer' | 'history' | 'transport'
+    | 'auth'
+    | 'authenticator'
+    | 'topicAuthorizer'
+    | 'history'
+    | 'transport'
+    | 'metrics'
   >
 > &
   Required<Omit<SseModuleExtras, 'isGlobal' | 'decorators'>> & {
@@ -44,6 +50,8 @@ export type ResolvedSseOptions = Required<
     transport: SseMemoryTransportOptions | ResolvedSseRedisTransportOptions;
     /** Set unless an `authenticator` replaces JWT. */
     auth?: ResolvedSseAuthOptions;
+    /** `false` when metrics are off. */
+    metrics: ResolvedSseMetricsOptions | false;
   } & Pick<SseModuleOptions, 'authenticator' | 'topicAuthorizer'>;
 
 /** Injection token of the {@link ResolvedSseOptions} of a registration. @internal */

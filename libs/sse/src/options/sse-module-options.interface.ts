@@ -1,3 +1,4 @@
+import type { SseMetricsOptions } from './sse-metrics-options.interface.js';
 import type { Type } from '@nestjs/common';
 import type { SseAuthenticator } from '../auth/sse-authenticator.interface.js';
 import type { SseTopicAuthorizer } from '../auth/sse-topic-authorizer.interface.js';
@@ -206,6 +207,15 @@ export interface SseModuleOptions {
    * @default [] (the site's own origin only: the one the `Host` header names)
    */
   allowedOrigins?: string[];
+  /**
+   * Prometheus metrics (`sse_…`, listed in docs/API.md) on prom-client's
+   * default registry (`true`) or as {@link SseMetricsOptions} say. Needs the
+   * `prom-client` package (an optional peer dependency); with metrics on and
+   * prom-client missing, start-up fails. Off, nothing is loaded and nothing
+   * extra runs per event.
+   * @default false
+   */
+  metrics?: boolean | SseMetricsOptions;
 }
 
 /** What `SseModule.forRoot` takes: the options and the registration's extras. @publicApi */
