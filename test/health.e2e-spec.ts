@@ -63,6 +63,7 @@ describe.each(ADAPTERS)('terminus health indicator (%s)', (adapter) => {
               transportReady: true,
               accepting: true,
               openStreams: 1,
+              instanceId: t.broker.instanceId,
             },
           },
         }),
@@ -79,6 +80,7 @@ describe.each(ADAPTERS)('terminus health indicator (%s)', (adapter) => {
         transportReady: true,
         accepting: false,
         openStreams: 0,
+        instanceId: t.broker.instanceId,
       },
     });
   });

@@ -10,7 +10,7 @@ import { SseBroker } from '../broker/sse-broker.js';
  * when the transport is ready and new streams are accepted, `down`
  * otherwise (Redis unreachable or its subscriber not receiving, or the
  * application shutting down). Both carry the details: `transport`,
- * `transportReady`, `accepting` and `openStreams`. It reads state the
+ * `transportReady`, `accepting`, `openStreams` and `instanceId`. It reads state the
  * broker already holds, so a probe costs no I/O.
  *
  * Register it in the module of your health controller, next to
@@ -44,9 +44,10 @@ export class SseHealthIndicator {
     key: Key = 'sse' as Key,
   ): HealthIndicatorResult<Key> {
     const health = this.broker.health();
+    const details = { ...health, instanceId: this.broker.instanceId };
     const indicator = this.indicators.check(key);
     return health.transportReady && health.accepting
-      ? indicator.up({ ...health })
-      : indicator.down({ ...health });
+      ? indicator.up(details)
+      : indicator.down(details);
   }
 }
