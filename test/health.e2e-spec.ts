@@ -5,12 +5,16 @@ import {
   HealthCheckService,
   TerminusModule,
 } from '@nestjs/terminus';
+import { SseBroker } from 'nestjs-sse-broker';
 import { SseHealthIndicator } from 'nestjs-sse-broker/terminus';
 import { Registry } from 'prom-client';
 import { parseMetrics, valueOf } from './utils/prometheus.js';
 import {
+  describeWithRedis,
   describeWithRedisServer,
   OwnRedisServer,
+  REDIS_URL,
+  startRedisApp,
   testPrefix,
 } from './utils/redis.js';
 import {
@@ -19,6 +23,7 @@ import {
   type TestApp,
   until,
 } from './utils/sse-test-app.js';
+import { TcpProxy } from './utils/tcp-proxy.js';
 
 @Controller('health')
 class HealthController {
@@ -160,6 +165,55 @@ describeWithRedisServer.each(ADAPTERS)(
         valueOf(samples, 'sse_transport_ready', { transport: 'redis' }),
       ).toBe(1);
       stream.close();
+    }, 60_000);
+  },
+);
+
+describeWithRedis.each(ADAPTERS)(
+  'Redis subscriber that stops receiving (%s)',
+  (adapter) => {
+    it('counts the canary it missed, shows the transport not ready meanwhile, and counts the resume once it is back', async () => {
+      const proxy = await TcpProxy.start(REDIS_URL!);
+      const registry = new Registry();
+      let t: TestApp | undefined;
+      try {
+        t = await startRedisApp(
+          testPrefix(),
+          { adapter, metrics: { registry } },
+          proxy.url,
+        );
+        const broker = t.app.get(SseBroker);
+        const stream = await t.connect({ sub: 'frozen' });
+        await stream.waitForEvent('connected');
+
+        proxy.freeze();
+        // Nothing closes the connections: only the canary can tell.
+        let samples = parseMetrics(await registry.metrics());
+        await until(async () => {
+          samples = parseMetrics(await registry.metrics());
+          return valueOf(samples, 'sse_redis_canary_misses_total') >= 1;
+        });
+        expect(broker.isReady()).toBe(false);
+        // A subscriber that is not subscribed sends no canary: one miss per stall.
+        expect(valueOf(samples, 'sse_redis_canary_misses_total')).toBe(1);
+        expect(
+          valueOf(samples, 'sse_transport_ready', { transport: 'redis' }),
+        ).toBe(0);
+
+        proxy.thaw();
+        await until(() => broker.isReady());
+        await until(async () => {
+          samples = parseMetrics(await registry.metrics());
+          return valueOf(samples, 'sse_transport_resumes_total') >= 1;
+        });
+        expect(
+          valueOf(samples, 'sse_transport_ready', { transport: 'redis' }),
+        ).toBe(1);
+        stream.close();
+      } finally {
+        await t?.close();
+        await proxy.close();
+      }
     }, 60_000);
   },
 );

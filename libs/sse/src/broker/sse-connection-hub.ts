@@ -15,7 +15,6 @@ import type {
 } from '../core/sse-client-info.interface.js';
 import type { SseEnvelope } from '../core/sse-envelope.js';
 import type { SseReadOutcome } from '../core/sse-position.js';
-import type { SseWireEvent } from '../core/sse-frame.js';
 import type { SseCloseReason } from '../core/sse-reasons.js';
 import type { SseInstanceStats } from '../core/sse-stats.interface.js';
 import {
@@ -119,6 +118,11 @@ export class SseConnectionHub
     });
     if (this.metrics) {
       const { metrics } = this;
+      // The per-event path stays as it was when metrics are off.
+      this.delivered = (connection) => {
+        this.eventsDelivered++;
+        metrics.eventDelivered(connection.tenantId);
+      };
       this.readinessMetric = transport.readiness$.subscribe((ready) =>
         metrics.transportReady(ready),
       );
@@ -247,9 +251,14 @@ export class SseConnectionHub
   /** Hands a message to the local streams (and observers) of its target. */
   dispatch(envelope: SseEnvelope): void {
     const { target } = envelope.message;
-    if (target.type === 'client')
-      this.clients.get(target.clientId)?.deliver(envelope);
-    else this.targets.next(targetKey(target), envelope);
+    let reached: boolean;
+    if (target.type === 'client') {
+      const connection = this.clients.get(target.clientId);
+      connection?.deliver(envelope);
+      reached = connection !== undefined;
+    } else reached = this.targets.next(targetKey(target), envelope);
+    if (reached && this.metrics)
+      this.metrics.messageDispatched(envelope.createdAt, target.tenantId);
   }
 
   /**
@@ -324,9 +333,9 @@ export class SseConnectionHub
     });
   }
 
-  delivered(connection: SseConnection, event: SseWireEvent): void {
+  /** Counts a message written to a stream (replaced when metrics are on: see the constructor). */
+  delivered(_connection: SseConnection): void {
     this.eventsDelivered++;
-    this.metrics?.eventDelivered(event.createdAt!, connection.tenantId);
   }
 
   /** Snapshots of the open streams of this instance. */

@@ -17,8 +17,6 @@ export interface SseWireEvent {
   readonly isMessage: boolean;
   /** Sequence of a message's id; undefined for the stream's own events. */
   readonly seq?: number;
-  /** When a message was created, epoch ms; undefined for the stream's own events. */
-  readonly createdAt?: number;
 }
 
 /**

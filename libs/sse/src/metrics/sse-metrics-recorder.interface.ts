@@ -24,8 +24,10 @@ export interface SseMetricsRecorder {
     tenantId: string | undefined,
     startedAt: number,
   ): void;
-  /** A message was written to a stream; `createdAt` in epoch ms. */
-  eventDelivered(createdAt: number, tenantId: string | undefined): void;
+  /** A message was written to a stream of `tenantId`. */
+  eventDelivered(tenantId: string | undefined): void;
+  /** A live message (created at `createdAt`, epoch ms) was handed to this instance's streams. */
+  messageDispatched(createdAt: number, tenantId: string | undefined): void;
   /** A history read after a cursor ended; `undefined` when it failed (the stream is reset). */
   replayEnded(outcome: SseReadOutcome | undefined): void;
   transportReady(ready: boolean): void;

@@ -126,7 +126,7 @@ export class SseMetrics implements SseMetricsRecorder {
     this.publishToWrite = take(
       prom.Histogram,
       'sse_publish_to_write_seconds',
-      "Time from a message's creation to its write on a stream of this instance.",
+      "Time from a message's creation to its hand-off to the streams of this instance, which write it at once unless their socket is full (one observation per message and instance).",
       tenant,
       { buckets: buckets.publishToWrite },
     );
@@ -191,12 +191,16 @@ export class SseMetrics implements SseMetricsRecorder {
     );
   }
 
-  eventDelivered(createdAt: number, tenantId: string | undefined): void {
-    const labels = this.labels(tenantId);
-    this.delivered.inc(labels);
+  eventDelivered(tenantId: string | undefined): void {
+    // Without labels, prom-client neither hashes nor validates any.
+    if (this.tenantLabel) this.delivered.inc({ tenant: tenantId ?? '' });
+    else this.delivered.inc();
+  }
+
+  messageDispatched(createdAt: number, tenantId: string | undefined): void {
     // Another instance's clock may be ahead: never a negative latency.
     this.publishToWrite.observe(
-      labels,
+      this.labels(tenantId),
       Math.max(0, Date.now() - createdAt) / 1_000,
     );
   }

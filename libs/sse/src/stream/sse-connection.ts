@@ -33,7 +33,7 @@ export interface SseConnectionHost {
     dropped: number,
   ): void;
   /** A message was written to the stream. */
-  delivered(connection: SseConnection, event: SseWireEvent): void;
+  delivered(connection: SseConnection): void;
   /** Sends each open stream's heartbeats. */
   readonly heartbeats: SseHeartbeatScheduler;
 }
@@ -347,7 +347,7 @@ export class SseConnection {
     this.sink!.write(event);
     if (event.isMessage) {
       this.lastId = event.id;
-      this.host.delivered(this, event);
+      this.host.delivered(this);
     }
   }
 
