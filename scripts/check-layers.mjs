@@ -22,13 +22,23 @@ const MAY_IMPORT = {
   auth: ['errors', 'options', 'core'],
   transport: ['errors', 'options', 'core'],
   stream: ['errors', 'options', 'core', 'auth'],
-  broker: ['errors', 'options', 'core', 'auth', 'stream', 'transport'],
+  metrics: ['errors', 'options', 'core'],
+  broker: [
+    'errors',
+    'options',
+    'core',
+    'auth',
+    'stream',
+    'transport',
+    'metrics',
+  ],
   http: ['errors', 'options', 'core', 'auth', 'stream', 'broker'],
   // The browser client (subpath `nestjs-sse-broker/client`, built on its own):
   // no Nest, RxJS or Node, so nothing else of the library.
   client: [],
   // The `nestjs-sse-broker/testing` subpath: a user of the public API.
   testing: ['public-api'],
+  terminus: ['errors', 'options', 'core', 'broker'],
   '.': ['*'],
 };
 

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { SseModule } from 'nestjs-sse-broker';
+import { Registry } from 'prom-client';
 import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { ApprovalTopicsAuthorizer } from './approvals/approval-topics.authorizer.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { sseOptionsFromEnv, sseRoutesFromEnv } from './config/sse.config.js';
 import { DatabaseModule } from './database/database.module.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './health/metrics.module.js';
 import { LiveModule } from './live/live.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { SecurityModule } from './security/security.module.js';
@@ -19,11 +21,15 @@ import { WebModule } from './web/web.module.js';
     SseModule.forRootAsync({
       isGlobal: true,
       ...sseRoutesFromEnv(),
-      imports: [ApprovalsModule],
-      inject: [ApprovalTopicsAuthorizer],
-      useFactory: (topicAuthorizer: ApprovalTopicsAuthorizer) => ({
+      imports: [ApprovalsModule, MetricsModule],
+      inject: [ApprovalTopicsAuthorizer, Registry],
+      useFactory: (
+        topicAuthorizer: ApprovalTopicsAuthorizer,
+        registry: Registry,
+      ) => ({
         ...sseOptionsFromEnv(),
         topicAuthorizer,
+        metrics: { registry },
       }),
     }),
     SecurityModule,
@@ -34,7 +40,7 @@ import { WebModule } from './web/web.module.js';
     ApprovalsModule,
     AnnouncementsModule,
     WebModule,
+    HealthModule,
   ],
-  controllers: [HealthController],
 })
 export class AppModule {}

@@ -5,9 +5,12 @@ import type {
   SseAuthenticator,
   SseClientInfo,
   SseConnectionEvent,
+  SseHealth,
   SseHistoryPage,
   SseHistoryTarget,
   SseIdentity,
+  SseMetricsOptions,
+  SseMetricsRegistry,
   SseModuleExtras,
   SseRedisTransportOptions,
   SseRequest,
@@ -45,6 +48,20 @@ export const root: SseRootOptions = {
 };
 
 export const extras: SseModuleExtras = { isGlobal: true };
+
+/** Metrics options type-check without prom-client installed: the registry is structural. */
+export function metricsOn(registry: SseMetricsRegistry): SseRootOptions {
+  const metrics: SseMetricsOptions = {
+    registry,
+    prefix: 'app_',
+    tenantLabel: false,
+    buckets: { publishToWrite: [0.01, 0.1, 1] },
+  };
+  return { ...root, metrics };
+}
+
+export const probe = (health: SseHealth): boolean =>
+  health.transportReady && health.accepting && health.openStreams >= 0;
 
 export function describeTarget(target: SseTarget): string {
   switch (target.type) {

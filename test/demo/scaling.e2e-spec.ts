@@ -70,8 +70,16 @@ describeWithRedis('demo on two instances (PostgreSQL + Redis)', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         status: 'ok',
-        database: 'up',
-        sse: { transport: 'redis', ready: true },
+        details: {
+          database: { status: 'up' },
+          sse: {
+            status: 'up',
+            transport: 'redis',
+            transportReady: true,
+            accepting: true,
+            instanceId: demo.broker.instanceId,
+          },
+        },
       });
     }
     expect(one.broker.instanceId).not.toBe(two.broker.instanceId);

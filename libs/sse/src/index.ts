@@ -35,7 +35,13 @@ export type {
   ResolvedSseRateLimits,
   ResolvedSseRedisTransportOptions,
 } from './options/resolved-sse-options.interface.js';
+export type {
+  ResolvedSseMetricsOptions,
+  SseMetricsOptions,
+  SseMetricsRegistry,
+} from './options/sse-metrics-options.interface.js';
 export {
+  DEFAULT_SSE_METRICS_OPTIONS,
   DEFAULT_SSE_OPTIONS,
   DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS,
 } from './options/sse-options.defaults.js';
@@ -63,6 +69,7 @@ export type {
 } from './core/sse-target.js';
 export type { SseCloseReason, SseResetReason } from './core/sse-reasons.js';
 export type { SseInstanceStats, SseStats } from './core/sse-stats.interface.js';
+export type { SseHealth } from './core/sse-health.interface.js';
 export type {
   SseClientInfo,
   SseConnectionEvent,

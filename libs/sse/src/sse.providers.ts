@@ -18,6 +18,7 @@ import {
   SsePublishBodyPipe,
   SseStreamQueryPipe,
 } from './http/sse-validation.pipes.js';
+import { loadSseMetrics, SSE_METRICS } from './metrics/load-sse-metrics.js';
 import { resolveSseOptions } from './options/resolve-sse-options.js';
 import {
   type ResolvedSseOptions,
@@ -60,6 +61,14 @@ export function createSseProviders(given?: SseModuleOptions): Provider[] {
     {
       provide: SSE_TRANSPORT,
       useFactory: (options: ResolvedSseOptions) => createSseTransport(options),
+      inject: [SSE_RESOLVED_OPTIONS],
+    },
+    {
+      provide: SSE_METRICS,
+      useFactory: (options: ResolvedSseOptions) =>
+        options.metrics
+          ? loadSseMetrics(options.metrics, options.transport.type)
+          : null,
       inject: [SSE_RESOLVED_OPTIONS],
     },
     pluggable(

@@ -1,3 +1,4 @@
+import type { SseHealth } from '../core/sse-health.interface.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import type {
@@ -113,6 +114,21 @@ export class SseBroker<Events extends SseEventMap = SseAnyEvents> {
    */
   isReady(): boolean {
     return this.transport.ready && this.hub.isRunning;
+  }
+
+  /**
+   * This instance's health, synchronously: the transport's readiness,
+   * whether new streams are accepted, and how many are open. `isReady()`
+   * is `transportReady && accepting`. The terminus indicator
+   * (`nestjs-sse-broker/terminus`) reports it.
+   */
+  health(): SseHealth {
+    return {
+      transport: this.transport.kind,
+      transportReady: this.transport.ready,
+      accepting: this.hub.isRunning,
+      openStreams: this.hub.streamCount,
+    };
   }
 
   /** Sends an event to every stream of one user (in `opts.tenantId`). */
@@ -352,6 +368,7 @@ export class SseBroker<Events extends SseEventMap = SseAnyEvents> {
     data: unknown,
     idempotencyKey?: string,
   ): Promise<SseMessage> {
+    const startedAt = this.hub.metrics ? performance.now() : 0;
     assertEventName(event);
     const json = serializeData(data, this.options.maxPayloadBytes);
     const createdAt = new Date();
@@ -366,7 +383,7 @@ export class SseBroker<Events extends SseEventMap = SseAnyEvents> {
     });
     if (firstCreatedAt !== undefined)
       return { id, event, data, target, createdAt: new Date(firstCreatedAt) };
-    this.hub.published();
+    this.hub.published(target, startedAt);
     return { id, event, data, target, createdAt };
   }
 

@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Observable, Subject, Subscription } from 'rxjs';
@@ -17,16 +18,20 @@ import type { SseReadOutcome } from '../core/sse-position.js';
 import type { SseCloseReason } from '../core/sse-reasons.js';
 import type { SseInstanceStats } from '../core/sse-stats.interface.js';
 import {
+  type SseTarget,
   scopedKey,
   subscriptionKeys,
   targetKey,
   TOPIC_KEY_PREFIX,
 } from '../core/sse-target.js';
+import { SseError } from '../errors/sse.error.js';
 import { ShuttingDownError } from '../errors/shutting-down.error.js';
 import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import { TooManyConnectionsError } from '../errors/too-many-connections.error.js';
 import { TransportUnavailableError } from '../errors/transport-unavailable.error.js';
 import { UserConnectionLimitError } from '../errors/user-connection-limit.error.js';
+import { SSE_METRICS } from '../metrics/load-sse-metrics.js';
+import type { SseMetricsRecorder } from '../metrics/sse-metrics-recorder.interface.js';
 import {
   type ResolvedSseOptions,
   SSE_RESOLVED_OPTIONS,
@@ -81,10 +86,16 @@ export class SseConnectionHub
   readonly connections$: Observable<SseConnectionEvent> =
     this.events.asObservable();
 
+  /** Present with the `metrics` option; every use is behind a check, so without it nothing extra runs. */
+  readonly metrics?: SseMetricsRecorder;
+  private readonly readinessMetric?: Subscription;
+
   constructor(
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
     @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
+    @Optional() @Inject(SSE_METRICS) metrics?: SseMetricsRecorder | null,
   ) {
+    this.metrics = metrics ?? undefined;
     this.settings = options;
     this.maxConnections = this.connectionBound(openFileLimit());
     this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
@@ -106,9 +117,29 @@ export class SseConnectionHub
     });
     transport.listen({
       deliver: (envelope) => this.dispatch(envelope),
-      resume: () => this.clients.forEach((c) => c.resume()),
+      resume: () => {
+        this.metrics?.transportResumed();
+        this.clients.forEach((c) => c.resume());
+      },
       stats: () => this.instanceStats(),
+      canaryMissed: () => this.metrics?.canaryMissed(),
     });
+    if (this.metrics) {
+      const { metrics } = this;
+      // The per-event path stays as it was when metrics are off.
+      this.delivered = (connection) => {
+        this.eventsDelivered++;
+        metrics.eventDelivered(connection.tenantId);
+      };
+      this.readinessMetric = transport.readiness$.subscribe((ready) =>
+        metrics.transportReady(ready),
+      );
+    }
+  }
+
+  /** Streams of this instance, those being admitted included. */
+  get streamCount(): number {
+    return this.clients.size;
   }
 
   /** False once the application has started shutting down. */
@@ -130,7 +161,7 @@ export class SseConnectionHub
     try {
       await this.rateLimits.check('connectsPerAddress', address);
     } catch (err) {
-      throw this.refused(err as Error);
+      throw err instanceof SseError ? this.refused(err) : err;
     }
   }
 
@@ -254,14 +285,28 @@ export class SseConnectionHub
   /** Hands a message to the local streams (and observers) of its target. */
   dispatch(envelope: SseEnvelope): void {
     const { target } = envelope.message;
-    if (target.type === 'client')
-      this.clients.get(target.clientId)?.deliver(envelope);
-    else this.targets.next(targetKey(target), envelope);
+    let reached: boolean;
+    if (target.type === 'client') {
+      const connection = this.clients.get(target.clientId);
+      connection?.deliver(envelope);
+      reached = connection !== undefined;
+    } else reached = this.targets.next(targetKey(target), envelope);
+    if (reached && this.metrics)
+      this.metrics.messageDispatched(envelope.createdAt, target.tenantId);
   }
 
-  /** Counts a message published through this instance. */
-  published(): void {
+  /**
+   * Counts a message published through this instance; `startedAt` is the
+   * publish call's `performance.now()` (taken only when metrics are on).
+   */
+  published(target: SseTarget, startedAt: number): void {
     this.messagesPublished++;
+    this.metrics?.messagePublished(target.type, target.tenantId, startedAt);
+  }
+
+  /** Counts a stream request refused before it reached the hub (e.g. a forbidden topic). */
+  refusedBefore(code: string): void {
+    this.metrics?.refused(code);
   }
 
   instanceStats(): SseInstanceStats {
@@ -281,10 +326,19 @@ export class SseConnectionHub
   }
 
   replay(connection: SseConnection, cursor: string): Promise<SseReadOutcome> {
-    return this.transport.read(subscriptionKeys(connection), cursor);
+    const read = this.transport.read(subscriptionKeys(connection), cursor);
+    if (this.metrics) {
+      const { metrics } = this;
+      read.then(
+        (outcome) => metrics.replayEnded(outcome),
+        () => metrics.replayEnded(undefined),
+      );
+    }
+    return read;
   }
 
   opened(connection: SseConnection): void {
+    this.metrics?.streamOpened(connection.tenantId);
     this.events.next({ type: 'connect', client: connection.info() });
   }
 
@@ -296,6 +350,11 @@ export class SseConnectionHub
     if (!this.forget(connection)) return;
     this.transport.cluster?.release(connection);
     this.eventsDropped += dropped;
+    if (this.metrics) {
+      if (connection.started)
+        this.metrics.streamClosed(reason, connection.tenantId, dropped);
+      else this.metrics.droppedUnopened(connection.tenantId, dropped);
+    }
     if (reason === 'slow_consumer') {
       this.logger.warn(
         `client ${connection.id} (user ${JSON.stringify(connection.userId)}) disconnected as slow_consumer; ${dropped} event(s) dropped`,
@@ -308,7 +367,8 @@ export class SseConnectionHub
     });
   }
 
-  delivered(): void {
+  /** Counts a message written to a stream (replaced when metrics are on: see the constructor). */
+  delivered(_connection: SseConnection): void {
     this.eventsDelivered++;
   }
 
@@ -341,6 +401,8 @@ export class SseConnectionHub
     // Keep-alive sockets of ended streams would otherwise hold server.close().
     connections.forEach((c) => c.response.socket?.destroy());
     this.heartbeats.stop();
+    this.readinessMetric?.unsubscribe();
+    this.metrics?.transportReady(false);
     this.targets.completeAll();
     this.events.complete();
     await this.transport.close();
@@ -391,7 +453,7 @@ export class SseConnectionHub
       await this.rateLimits.check('connectsPerUser', userKey);
     } catch (err) {
       this.forget(connection);
-      throw this.refused(err as Error);
+      throw err instanceof SseError ? this.refused(err) : err;
     }
   }
 
@@ -414,13 +476,15 @@ export class SseConnectionHub
   }
 
   private unavailable(): TransportUnavailableError {
+    this.metrics?.refused('transport_unavailable');
     return new TransportUnavailableError(
       SSE_MESSAGES.TRANSPORT_UNAVAILABLE('not ready'),
     );
   }
 
-  private refused<E extends Error>(error: E): E {
+  private refused<E extends SseError>(error: E): E {
     this.connectionsRejected++;
+    this.metrics?.refused(error.code);
     return error;
   }
 }

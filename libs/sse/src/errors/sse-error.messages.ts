@@ -55,6 +55,10 @@ export const SSE_MESSAGES = {
     `Not allowed to subscribe to topic "${topic}".`,
   QUERY_TOKEN_NOT_ALLOWED: () =>
     'Tokens in the URL are not accepted. Send "Authorization: Bearer <token>" or the token cookie.',
+  PROM_CLIENT_MISSING: () =>
+    'metrics need the "prom-client" package, an optional peer dependency: install it with "npm install prom-client", or turn the "metrics" option off.',
+  METRIC_CONFLICT: (name: string) =>
+    `the metrics registry already holds a metric named "${name}" of another type or with other labels: give the library's metrics a "metrics.prefix", or a registry of their own ("metrics.registry").`,
   IOREDIS_MISSING: () =>
     'transport { type: "redis" } needs the "ioredis" package, an optional peer dependency: install it with "npm install ioredis".',
   NEST_WRITER_NOT_TAKEN_OVER: (interceptors: readonly string[]) =>

@@ -49,8 +49,10 @@ export class SseStreamAdmission {
   ): Promise<SseConnection> {
     const topics = [...new Set(query.topics ?? [])];
     for (const topic of topics) {
-      if (!(await this.canSubscribe(identity, topic)))
+      if (!(await this.canSubscribe(identity, topic))) {
+        this.hub.refusedBefore('topic_forbidden');
         throw new TopicForbiddenError(SSE_MESSAGES.TOPIC_FORBIDDEN(topic));
+      }
     }
     // The browser's own reconnect sends the header; a page's first connect
     // can only pass the cursor in the URL.

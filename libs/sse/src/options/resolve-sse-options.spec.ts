@@ -2,7 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { InvalidSseOptionsError } from '../errors/invalid-sse-options.error.js';
 import { resolveSseOptions } from './resolve-sse-options.js';
 import type { SseRootOptions as SseModuleOptions } from './sse-module-options.interface.js';
-import { DEFAULT_SSE_OPTIONS } from './sse-options.defaults.js';
+import {
+  DEFAULT_SSE_METRICS_OPTIONS,
+  DEFAULT_SSE_OPTIONS,
+} from './sse-options.defaults.js';
 
 const auth = { secret: 'k' };
 const { publicKey, privateKey } = generateKeyPairSync('ec', {
@@ -36,6 +39,70 @@ describe('resolveSseOptions', () => {
         clockTolerance: 0,
       },
     });
+  });
+
+  it('leaves metrics off by default and fills in their defaults when turned on', () => {
+    expect(resolveSseOptions({ auth }).metrics).toBe(false);
+    expect(resolveSseOptions({ auth, metrics: true }).metrics).toEqual({
+      registry: undefined,
+      prefix: '',
+      tenantLabel: false,
+      buckets: {
+        publishDuration: [
+          ...DEFAULT_SSE_METRICS_OPTIONS.buckets.publishDuration,
+        ],
+        publishToWrite: [...DEFAULT_SSE_METRICS_OPTIONS.buckets.publishToWrite],
+      },
+    });
+    const registry = {
+      registerMetric: () => undefined,
+      getSingleMetric: () => undefined,
+    };
+    expect(
+      resolveSseOptions({
+        auth,
+        metrics: {
+          registry,
+          prefix: 'app_',
+          tenantLabel: true,
+          buckets: { publishToWrite: [0.1, 1] },
+        },
+      }).metrics,
+    ).toMatchObject({
+      registry,
+      prefix: 'app_',
+      tenantLabel: true,
+      buckets: { publishToWrite: [0.1, 1] },
+    });
+  });
+
+  it.each<[SseModuleOptions['metrics'], string]>([
+    [
+      'yes' as never,
+      'option "metrics" must be true, false or an object of metrics options; got "yes".',
+    ],
+    [
+      { registry: {} as never },
+      'option "metrics.registry" must be a prom-client Registry',
+    ],
+    [
+      { prefix: '9app_' },
+      'option "metrics.prefix" must be up to 64 letters, digits, "_" and ":", not starting with a digit; got "9app_".',
+    ],
+    [
+      { tenantLabel: 'yes' as never },
+      'option "metrics.tenantLabel" must be true or false',
+    ],
+    [
+      { buckets: { publishDuration: [1, 0.5] } },
+      'option "metrics.buckets.publishDuration" must be 1 to 30 positive numbers (seconds) in ascending order; got [1,0.5].',
+    ],
+    [
+      { buckets: { publishToWrite: [] } },
+      'option "metrics.buckets.publishToWrite" must be 1 to 30 positive numbers',
+    ],
+  ])('refuses metrics %j naming the option', (metrics, message) => {
+    expect(() => resolveSseOptions({ auth, metrics })).toThrow(message);
   });
 
   it('bounds what may wait for one client to 1 MiB by default', () => {

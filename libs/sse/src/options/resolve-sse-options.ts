@@ -11,14 +11,20 @@ import type {
   SseAuthOptions,
   SseJwtAlgorithm,
 } from './sse-auth-options.interface.js';
+import type {
+  ResolvedSseMetricsOptions,
+  SseMetricsOptions,
+} from './sse-metrics-options.interface.js';
 import type { SseRootOptions } from './sse-module-options.interface.js';
 import {
+  DEFAULT_SSE_METRICS_OPTIONS,
   DEFAULT_SSE_OPTIONS,
   DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS,
 } from './sse-options.defaults.js';
 import {
   applyRules,
   boolean,
+  buckets,
   check,
   integer,
   matching,
@@ -98,6 +104,19 @@ const RATE_LIMIT_RULES: Record<string, OptionRule> = {
   window: integer(1_000, 86_400_000, () => '(milliseconds)'),
 };
 
+const METRICS_RULES: Record<string, OptionRule> = {
+  prefix: matching(
+    /^(?:[A-Za-z_:][A-Za-z0-9_:]{0,63})?$/,
+    'up to 64 letters, digits, "_" and ":", not starting with a digit',
+  ),
+  tenantLabel: boolean,
+};
+
+const BUCKET_RULES: Record<string, OptionRule> = {
+  publishDuration: buckets,
+  publishToWrite: buckets,
+};
+
 const AUTH_RULES: Record<string, OptionRule> = {
   clockTolerance: integer(0, 300, () => '(seconds)'),
   cookieName: matching(
@@ -147,6 +166,7 @@ export function resolveSseOptions(
     options.transport ?? DEFAULT_SSE_OPTIONS.transport,
   );
   resolved.rateLimits = resolveRateLimits(options.rateLimits);
+  resolved.metrics = resolveMetrics(options.metrics ?? false);
   if (options.auth) {
     resolved.auth = resolveAuth(options.auth);
   } else if (!options.authenticator) {
@@ -222,6 +242,51 @@ function resolveRateLimits(
     resolved[name] = checked && checked.limit > 0 ? checked : false;
   }
   return resolved;
+}
+
+function resolveMetrics(
+  metrics: boolean | SseMetricsOptions,
+): ResolvedSseMetricsOptions | false {
+  check(
+    'metrics',
+    typeof metrics === 'boolean' ||
+      (typeof metrics === 'object' && metrics !== null),
+    'true, false or an object of metrics options',
+    typeof metrics === 'object' ? '<object>' : metrics,
+  );
+  if (metrics === false) return false;
+  const given = metrics === true ? {} : metrics;
+  const { registry } = given;
+  check(
+    'metrics.registry',
+    registry === undefined ||
+      (typeof registry === 'object' &&
+        registry !== null &&
+        typeof registry.registerMetric === 'function' &&
+        typeof registry.getSingleMetric === 'function'),
+    "a prom-client Registry (or omit it for prom-client's default one)",
+    '<object>',
+  );
+  const resolved = applyRules<Omit<ResolvedSseMetricsOptions, 'buckets'>>(
+    'metrics.',
+    given,
+    DEFAULT_SSE_METRICS_OPTIONS,
+    METRICS_RULES,
+  );
+  const defaults = DEFAULT_SSE_METRICS_OPTIONS.buckets;
+  return {
+    registry,
+    ...resolved,
+    buckets: applyRules<ResolvedSseMetricsOptions['buckets']>(
+      'metrics.buckets.',
+      given.buckets,
+      {
+        publishDuration: [...defaults.publishDuration],
+        publishToWrite: [...defaults.publishToWrite],
+      },
+      BUCKET_RULES,
+    ),
+  };
 }
 
 function resolveAuth(auth: SseAuthOptions): ResolvedSseAuthOptions {

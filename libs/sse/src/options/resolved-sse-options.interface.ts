@@ -3,6 +3,7 @@ import type {
   SseModuleExtras,
   SseModuleOptions,
 } from './sse-module-options.interface.js';
+import type { ResolvedSseMetricsOptions } from './sse-metrics-options.interface.js';
 import type { SseAuthOptions } from './sse-auth-options.interface.js';
 import type {
   SseRateLimit,
@@ -52,6 +53,7 @@ export type ResolvedSseOptions = Required<
     | 'history'
     | 'transport'
     | 'rateLimits'
+    | 'metrics'
   >
 > &
   Required<Omit<SseModuleExtras, 'isGlobal' | 'decorators'>> & {
@@ -60,6 +62,8 @@ export type ResolvedSseOptions = Required<
     rateLimits: ResolvedSseRateLimits;
     /** Set unless an `authenticator` replaces JWT. */
     auth?: ResolvedSseAuthOptions;
+    /** `false` when metrics are off. */
+    metrics: ResolvedSseMetricsOptions | false;
   } & Pick<SseModuleOptions, 'authenticator' | 'topicAuthorizer'>;
 
 /** Injection token of the {@link ResolvedSseOptions} of a registration. @internal */

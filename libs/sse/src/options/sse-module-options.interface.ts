@@ -1,3 +1,4 @@
+import type { SseMetricsOptions } from './sse-metrics-options.interface.js';
 import type { Type } from '@nestjs/common';
 import type { SseAuthenticator } from '../auth/sse-authenticator.interface.js';
 import type { SseTopicAuthorizer } from '../auth/sse-topic-authorizer.interface.js';
@@ -215,6 +216,16 @@ export interface SseModuleOptions {
    * @default { connectsPerUser: { limit: 30, window: 60_000 }, connectsPerAddress: { limit: 120, window: 60_000 }, adminPublishes: { limit: 600, window: 60_000 } }
    */
   rateLimits?: SseRateLimitOptions | false;
+
+  /**
+   * Prometheus metrics (`sse_…`, listed in docs/API.md) on prom-client's
+   * default registry (`true`) or as {@link SseMetricsOptions} say. Needs the
+   * `prom-client` package (an optional peer dependency); with metrics on and
+   * prom-client missing, start-up fails. Off, nothing is loaded and nothing
+   * extra runs per event.
+   * @default false
+   */
+  metrics?: boolean | SseMetricsOptions;
 }
 
 /** What `SseModule.forRoot` takes: the options and the registration's extras. @publicApi */

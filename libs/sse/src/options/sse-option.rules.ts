@@ -94,6 +94,23 @@ export function pluggable(method: string, contract: string): OptionRule {
   };
 }
 
+/** Histogram buckets: 1 to 30 finite positive numbers in ascending order, copied. @internal */
+export const buckets: OptionRule = {
+  range: () => '1 to 30 positive numbers (seconds) in ascending order',
+  ok: (value) =>
+    Array.isArray(value) &&
+    value.length >= 1 &&
+    value.length <= 30 &&
+    value.every(
+      (b, i) =>
+        typeof b === 'number' &&
+        Number.isFinite(b) &&
+        b > 0 &&
+        (i === 0 || b > (value[i - 1] as number)),
+    ),
+  map: (value) => [...(value as number[])],
+};
+
 /**
  * A list of serialised web origins (`https://host[:port]`, as browsers send
  * them in `Origin`), copied. @internal

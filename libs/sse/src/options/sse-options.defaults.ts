@@ -39,6 +39,21 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
     connectsPerAddress: Object.freeze({ limit: 120, window: 60_000 }),
     adminPublishes: Object.freeze({ limit: 600, window: 60_000 }),
   }),
+  metrics: false as const,
+});
+
+/** The defaults of {@link SseMetricsOptions} (`metrics: true`). @publicApi */
+export const DEFAULT_SSE_METRICS_OPTIONS = Object.freeze({
+  prefix: '',
+  tenantLabel: false,
+  buckets: Object.freeze({
+    publishDuration: Object.freeze([
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+    ]) as readonly number[],
+    publishToWrite: Object.freeze([
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+    ]) as readonly number[],
+  }),
 });
 
 /** The defaults of {@link SseRedisTransportOptions}. @publicApi */

@@ -32,7 +32,8 @@ export interface SseConnectionHost {
     reason: SseCloseReason,
     dropped: number,
   ): void;
-  delivered(): void;
+  /** A message was written to the stream. */
+  delivered(connection: SseConnection): void;
   /** Sends each open stream's heartbeats. */
   readonly heartbeats: SseHeartbeatScheduler;
 }
@@ -124,6 +125,11 @@ export class SseConnection {
 
   get isOpen(): boolean {
     return this.state === 'open' || this.state === 'replaying';
+  }
+
+  /** Whether the stream started (`attach()` wrote its first event), even if it has closed since. */
+  get started(): boolean {
+    return this.sink !== undefined;
   }
 
   /** Takes the subscription to the connection's targets (dropped at once if already closed). */
@@ -341,7 +347,7 @@ export class SseConnection {
     this.sink!.write(event);
     if (event.isMessage) {
       this.lastId = event.id;
-      this.host.delivered();
+      this.host.delivered(this);
     }
   }
 

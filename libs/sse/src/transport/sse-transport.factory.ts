@@ -1,3 +1,4 @@
+import { isMissingPackage } from '../core/missing-package.js';
 import { InvalidSseOptionsError } from '../errors/invalid-sse-options.error.js';
 import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import type { ResolvedSseOptions } from '../options/resolved-sse-options.interface.js';
@@ -18,22 +19,9 @@ export async function createSseTransport(
   try {
     redis = await import('./redis/redis.transport.js');
   } catch (err) {
-    if (isMissing(err, 'ioredis'))
+    if (isMissingPackage(err, 'ioredis'))
       throw new InvalidSseOptionsError(SSE_MESSAGES.IOREDIS_MISSING());
     throw err;
   }
   return new redis.RedisTransport(transport, history);
-}
-
-/** Whether `err` is Node's failure to find the package `name`. */
-function isMissing(err: unknown, name: string): boolean {
-  const { code, message } = (err ?? {}) as {
-    code?: unknown;
-    message?: unknown;
-  };
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    typeof message === 'string' &&
-    message.includes(`'${name}'`)
-  );
 }

@@ -40,6 +40,8 @@ export interface SseTransportListener {
   resume(): void;
   /** This instance's figures, for transports that share them with the other instances. */
   stats(): SseInstanceStats;
+  /** The Redis subscriber missed its canary (and is being reconnected). */
+  canaryMissed?(): void;
 }
 
 /** One stream as presence sees it (an `SseConnection`). @internal */

@@ -37,9 +37,11 @@ class FakeSubscriberConnection extends EventEmitter {
 describe('RedisSubscriber', () => {
   let connection: FakeSubscriberConnection;
   let subscriber: RedisSubscriber;
+  let canaryMisses: number;
 
   beforeEach(async () => {
     jest.useFakeTimers();
+    canaryMisses = 0;
     connection = new FakeSubscriberConnection();
     subscriber = new RedisSubscriber(
       connection as unknown as Redis,
@@ -50,6 +52,7 @@ describe('RedisSubscriber', () => {
         message: () => undefined,
         resubscribed: () => undefined,
         changed: () => undefined,
+        canaryMissed: () => canaryMisses++,
         sendCanary: (body) => {
           connection.publish(OWN, body);
           return Promise.resolve(1);
@@ -73,6 +76,7 @@ describe('RedisSubscriber', () => {
     await jest.advanceTimersByTimeAsync(20 * INTERVAL);
     expect(subscriber.isSubscribed).toBe(true);
     expect(connection.reconnects).toBe(0);
+    expect(canaryMisses).toBe(0);
   });
 
   it('reports a subscriber that stops delivering within one canaryInterval, and reconnects it', async () => {
@@ -85,5 +89,6 @@ describe('RedisSubscriber', () => {
 
     expect(subscriber.isSubscribed).toBe(false);
     expect(connection.reconnects).toBe(1);
+    expect(canaryMisses).toBe(1);
   });
 });

@@ -23,6 +23,8 @@ export interface RedisSubscriberEvents {
   resubscribed(): void;
   /** Its health changed (subscribed or not, a canary missed or seen). */
   changed(): void;
+  /** It missed a canary: reported, then it reconnects. */
+  canaryMissed(): void;
   /** Publishes a canary to the instance's own channel; rejects when it was not sent or not answered in time. */
   sendCanary(body: string): Promise<unknown>;
 }
@@ -143,6 +145,7 @@ export class RedisSubscriber {
     if (this.awaitedCanary !== undefined && this.subscribed) {
       this.logger.warn('subscriber missed its canary; reconnecting it');
       this.awaitedCanary = undefined;
+      this.events.canaryMissed();
       this.subscribed = false;
       this.events.changed();
       this.sub.disconnect(true);

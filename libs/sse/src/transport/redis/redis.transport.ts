@@ -120,6 +120,7 @@ export class RedisTransport implements SseTransport {
           this.updateReadiness();
           this.resumeIfDue();
         },
+        canaryMissed: () => this.listener?.canaryMissed?.(),
         sendCanary: async (body) =>
           this.noticeEpoch(
             await this.commands.run(() =>
