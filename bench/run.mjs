@@ -17,6 +17,13 @@ import { markdown, summarize, writeBenchmarksDoc } from './harness/report.mjs';
 import { openBenchRedis } from './harness/redis.mjs';
 import { Rig, sleep } from './harness/rig.mjs';
 import {
+  atScale,
+  deadline,
+  scaleChart,
+  scaleMarkdown,
+  writeScaleSection,
+} from './harness/scale.mjs';
+import {
   broadcastLadder,
   churn,
   fmt,
@@ -37,13 +44,66 @@ const only = option('only')?.split(',');
 const variants = VARIANTS.filter((v) => !only || only.includes(v.id));
 const writeDocs =
   flag('docs') || (modeName === 'full' && !flag('no-docs') && !only);
+/** Scenario 7 has its own section: a full run that includes it rewrites it, even with --only. */
+const writeScaleDocs =
+  flag('docs') || (modeName === 'full' && !flag('no-docs'));
 const startedAt = Date.now();
 const log = (line) => console.log(line);
+
+/**
+ * Scenario 7: several instances through Redis, several load generators,
+ * every connection sampled for latency. Stops by itself after
+ * `mode.scale.maxMs` and releases the processes and the Redis keys.
+ */
+async function runAtScale(variant, logDir, log) {
+  const scale = mode.scale;
+  const redis = await openBenchRedis(log);
+  if (!redis) return { skipped: 'Redis unreachable' };
+  let rig;
+  const limit = deadline(scale.maxMs, `${variant.id}`);
+  try {
+    const run = async () => {
+      rig = await Rig.start(
+        variant,
+        mode,
+        logDir,
+        [`--redis-url=${redis.url}`, `--redis-prefix=${redis.prefix}`],
+        {
+          instances: scale.instances,
+          loadGenerators: scale.loadGenerators,
+          pin: false,
+          sampleEvery: 1,
+        },
+      );
+      log(
+        `  scenario 7 on Redis ${await redis.version()}: ${scale.instances} instances, ${scale.loadGenerators} load generators, N = ${scale.steps.join(', ')}`,
+      );
+      // Warm-up, as for the other variants, then the empty servers' baseline.
+      await rig.connectTo(100 * scale.instances);
+      await rig.server.call('publish', {
+        kind: 'broadcast',
+        rate: 200,
+        durationMs: 300,
+        payloadBytes: scale.payloadBytes,
+      });
+      await rig.closeDownTo(0);
+      await sleep(500);
+      const baseline = await rig.usage(true);
+      return atScale(rig, mode, log, redis, baseline);
+    };
+    return { scale: await Promise.race([run(), limit.promise]) };
+  } finally {
+    limit.clear();
+    await rig?.stop();
+    await redis.close();
+  }
+}
 
 async function runVariant(variant, logDir) {
   const t0 = Date.now();
   const log = (line) =>
     console.log(`${line}  [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
+  if (variant.scenarios === 'scale') return runAtScale(variant, logDir, log);
   const redis =
     variant.scenarios === 'redis' ? await openBenchRedis(log) : undefined;
   if (variant.scenarios === 'redis' && !redis)
@@ -261,6 +321,8 @@ async function main() {
   writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
   log(`results: ${out}`);
   if (writeDocs) render(results);
+  if (writeScaleDocs && results.variants['L-scale']?.scale)
+    renderScale(results);
   log('');
   for (const t of results.summary.targets)
     log(`${t.pass ? 'MET    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);
@@ -282,11 +344,27 @@ function render(results) {
   );
 }
 
+/** Writes scenario 7's chart and its section of docs/BENCHMARKS.md. */
+function renderScale(results) {
+  mkdirSync(join(DOCS_DIR, 'bench'), { recursive: true });
+  const file = 'scale.svg';
+  writeFileSync(join(DOCS_DIR, 'bench', file), scaleChart(results, figure));
+  writeScaleSection(
+    join(DOCS_DIR, 'BENCHMARKS.md'),
+    scaleMarkdown(results, file),
+  );
+  log(`docs: docs/BENCHMARKS.md (scenario 7), docs/bench/${file}`);
+}
+
 const reportOnly = option('report');
 if (reportOnly) {
   const results = JSON.parse(readFileSync(reportOnly, 'utf8'));
-  results.summary = summarize(results);
-  render(results);
+  // A results file renders the sections it has data for.
+  if (Object.values(results.variants).some((v) => v.ladder)) {
+    results.summary = summarize(results);
+    render(results);
+  }
+  if (results.variants['L-scale']?.scale) renderScale(results);
 } else {
   await main();
 }
