@@ -7,6 +7,7 @@ import {
   LIVE_MEMBERS_SCRIPT,
   PUBLISH_SCRIPT,
   READ_SCRIPT,
+  REFRESH_SCRIPT,
   RELEASE_SCRIPT,
   RESERVE_SCRIPT,
 } from './redis.scripts.js';
@@ -18,6 +19,7 @@ export interface ScriptedRedis extends Redis {
   sseCanary(...args: (string | number)[]): Promise<string>;
   sseRead(...args: (string | number)[]): Promise<string[]>;
   sseReserve(...args: (string | number)[]): Promise<number>;
+  sseRefresh(...args: (string | number)[]): Promise<number>;
   sseRelease(...args: (string | number)[]): Promise<number>;
   sseLiveMembers(key: string): Promise<string[]>;
   sseLiveCount(key: string): Promise<number>;
@@ -52,6 +54,7 @@ export function createRedisConnections(
     sseCanary: CANARY_SCRIPT,
     sseRead: READ_SCRIPT,
     sseReserve: RESERVE_SCRIPT,
+    sseRefresh: REFRESH_SCRIPT,
     sseRelease: RELEASE_SCRIPT,
   };
   for (const [name, lua] of Object.entries(scripts))
