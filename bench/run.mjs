@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only=B0,L-direct] [--docs | --no-docs]
+// npm run bench [-- --quick] [--only=B0,L-direct] [--docs | --no-docs] [--idle-only]
 // npm run bench -- --report=bench/results/<file>.json   (re-render the docs only)
 //
 // Builds the servers, then measures every variant in turn, each in its own
@@ -43,7 +43,8 @@ const mode = MODES[modeName];
 const only = option('only')?.split(',');
 const variants = VARIANTS.filter((v) => !only || only.includes(v.id));
 const writeDocs =
-  flag('docs') || (modeName === 'full' && !flag('no-docs') && !only);
+  flag('docs') ||
+  (modeName === 'full' && !flag('no-docs') && !only && !flag('idle-only'));
 /** Scenario 7 has its own section: a full run that includes it rewrites it, even with --only. */
 const writeScaleDocs =
   flag('docs') || (modeName === 'full' && !flag('no-docs'));
@@ -60,6 +61,8 @@ async function runAtScale(variant, logDir, log) {
   const redis = await openBenchRedis(log);
   if (!redis) return { skipped: 'Redis unreachable' };
   let rig;
+  /** Filled step by step: what was measured survives a failure or the deadline. */
+  const out = {};
   const limit = deadline(scale.maxMs, `${variant.id}`);
   try {
     const run = async () => {
@@ -89,9 +92,13 @@ async function runAtScale(variant, logDir, log) {
       await rig.closeDownTo(0);
       await sleep(500);
       const baseline = await rig.usage(true);
-      return atScale(rig, mode, log, redis, baseline);
+      return atScale(rig, mode, log, redis, baseline, out);
     };
     return { scale: await Promise.race([run(), limit.promise]) };
+  } catch (err) {
+    if (!out.steps?.length) throw err;
+    log(`  stopped: ${err.message}`);
+    return { scale: { ...out, stopped: String(err.message) } };
   } finally {
     limit.clear();
     await rig?.stop();
@@ -157,6 +164,8 @@ async function runVariant(variant, logDir) {
       );
       result.idle.push({ connections: n, connect, ...idle });
     }
+    // --idle-only: memory per idle connection alone (scenario 1).
+    if (flag('idle-only')) return result;
     await rig.closeDownTo(mode.ladder[0]);
 
     // Scenarios 2 and 3 at each N.
@@ -283,7 +292,7 @@ async function main() {
   log('building servers (tsc) ...');
   const build = buildServers(log);
   const date = new Date().toISOString().slice(0, 10);
-  const file = `${date}${modeName === 'quick' ? '-quick' : ''}${only ? `-${only.join('+')}` : ''}.json`;
+  const file = `${date}${modeName === 'quick' ? '-quick' : ''}${flag('idle-only') ? '-idle' : ''}${only ? `-${only.join('+')}` : ''}.json`;
   const logDir = join(
     BUILD_DIR,
     'logs',
@@ -320,7 +329,8 @@ async function main() {
   const out = join(RESULTS_DIR, file);
   writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
   log(`results: ${out}`);
-  if (writeDocs) render(results);
+  if (writeDocs && Object.values(results.variants).some((v) => v.ladder))
+    render(results);
   if (writeScaleDocs && results.variants['L-scale']?.scale)
     renderScale(results);
   log('');

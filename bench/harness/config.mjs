@@ -174,6 +174,7 @@ export const MODES = {
       steps: [5000, 10000],
       instances: 2,
       loadGenerators: 2,
+      connectConcurrency: 50,
       idleMs: 11_000,
       userCalls: 1000,
       userRate: 1000,
@@ -231,6 +232,11 @@ export const MODES = {
       instances: 7,
       /** About 16 700 connections each, for the same reason. */
       loadGenerators: 6,
+      /**
+       * Opens pending per load generator. More only queues in the instances:
+       * on a busy machine their Redis commands then time out (503, retried).
+       */
+      connectConcurrency: 25,
       /** Long enough for one presence refresh (every presenceTtl / 3 = 10 s). */
       idleMs: 11_000,
       userCalls: 1000,

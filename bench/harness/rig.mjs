@@ -106,12 +106,17 @@ export class Rig {
     }
   }
 
-  /** Opens connections until `n` are open (numbered `connected .. n - 1`), failing after `timeoutMs`. */
-  async connectTo(n, timeoutMs = 300_000) {
+  /**
+   * Opens connections until `n` are open (numbered `connected .. n - 1`),
+   * at most `concurrency` pending per load generator, failing after `timeoutMs`.
+   */
+  async connectTo(n, timeoutMs = 300_000, concurrency = 200) {
     if (n <= this.connected) return { opened: 0, failed: 0, ms: 0 };
     const from = this.connected;
     const results = await Promise.all(
-      this.clients.map((c) => c.call('connect', { from, to: n }, timeoutMs)),
+      this.clients.map((c) =>
+        c.call('connect', { from, to: n, concurrency }, timeoutMs),
+      ),
     );
     this.connected = n;
     this.nextIndex = Math.max(this.nextIndex, n);
@@ -178,6 +183,7 @@ export class Rig {
       slowEvents: sum(all, 'slowEvents'),
       closedByServer: sum(all, 'closedByServer'),
       failed: sum(all, 'failed'),
+      retried: sum(all, 'retried'),
       /** Busiest generator's CPU share of one core. */
       cpuShare: Math.max(
         ...all.map((s) => s.cpuUs / 1000 / Math.max(1, s.wallMs)),

@@ -72,18 +72,33 @@ async function window(rig, redis, { expected, maxWaitMs, publish }) {
 /**
  * Runs scenario 7 on a started rig (several instances on the Redis
  * transport, several load generators). Each step connects up to its N,
- * then measures; nothing is closed between steps.
+ * then measures; nothing is closed between steps. Each step's figures go
+ * into `out.steps` as soon as they are measured, so that a run stopped by
+ * its deadline keeps the steps it completed.
  */
-export async function atScale(rig, mode, log, redis, baseline) {
+export async function atScale(rig, mode, log, redis, baseline, out) {
   const { steps, idleMs, userCalls, userRate, payloadBytes } = mode.scale;
-  const results = [];
+  out.instances = rig.servers.length;
+  out.loadGenerators = rig.clients.length;
+  out.baseline = {
+    rssMB: round(baseline.rss / 2 ** 20, 1),
+    heapMB: round(baseline.heapUsed / 2 ** 20, 1),
+  };
+  out.steps = [];
+  const results = out.steps;
   for (const n of steps) {
+    const retriedBefore = (await rig.clientStats(false)).retried;
     const r0 = await redis.cpuUs();
     const u0 = await rig.usage();
     // Bounded by the scenario's own deadline.
-    const connect = await rig.connectTo(n, mode.scale.maxMs);
+    const connect = await rig.connectTo(
+      n,
+      mode.scale.maxMs,
+      mode.scale.connectConcurrency,
+    );
     const u1 = await rig.usage();
     const r1 = await redis.cpuUs();
+    const retried = (await rig.clientStats(false)).retried - retriedBefore;
     const opened = connect.opened;
     // Connect time of this step's new streams, and of all of them so far.
     const connectMs = connect.ms;
@@ -133,6 +148,8 @@ export async function atScale(rig, mode, log, redis, baseline) {
       instances: rss.length,
       connect: {
         opened,
+        /** Opens answered 503 (transport too slow) and retried, as a reconnecting client would. */
+        retried,
         ms: round(connectMs, 0),
         perSec: round((opened * 1000) / Math.max(1, connectMs), 0),
         instanceCpuUsPerConnect: round(cpuUs(u0, u1) / Math.max(1, opened), 0),
@@ -160,7 +177,7 @@ export async function atScale(rig, mode, log, redis, baseline) {
     results.push(step);
     log(
       `  N=${n}: connected ${opened} in ${(connectMs / 1000).toFixed(1)} s (${step.connect.perSec}/s, ` +
-        `${step.connect.instanceCpuUsPerConnect} us CPU in the instances and ${step.connect.redisCpuUsPerConnect} us in Redis per connect); ` +
+        `${step.connect.instanceCpuUsPerConnect} us CPU in the instances and ${step.connect.redisCpuUsPerConnect} us in Redis per connect, ${retried} retried after 503); ` +
         `RSS ${step.memory.rssMB} MB over ${rss.length} instances, ${(step.memory.rssPerStreamBytes / 1024).toFixed(1)} KB/stream ` +
         `(heap ${(step.memory.heapPerStreamBytes / 1024).toFixed(1)} KB); idle eld p99 ${step.idle.eldP99Ms} max ${step.idle.eldMaxMs} ms, ` +
         `Redis ${(step.idle.redisCpuShare * 100).toFixed(1)} % of a core`,
@@ -175,15 +192,7 @@ export async function atScale(rig, mode, log, redis, baseline) {
         `p50 ${unicast.latencyMs.p50} p99 ${unicast.latencyMs.p99} p99.9 ${unicast.latencyMs.p999} ms`,
     );
   }
-  return {
-    instances: rig.servers.length,
-    loadGenerators: rig.clients.length,
-    baseline: {
-      rssMB: round(baseline.rss / 2 ** 20, 1),
-      heapMB: round(baseline.heapUsed / 2 ** 20, 1),
-    },
-    steps: results,
-  };
+  return out;
 }
 
 /** Rejects after `ms` (the run stops itself; the caller's finally releases everything). */
@@ -227,7 +236,17 @@ export function scaleMarkdown(results, chartFile) {
     lines.push('Not measured in this run.', '');
     return lines.join('\n');
   }
-  lines.push(`![Scenario 7 against N](bench/${chartFile})`, '');
+  const connectAllMs = scale.steps.reduce((t, s) => t + s.connect.ms, 0);
+  const last = scale.steps.at(-1);
+  lines.push(
+    `![Scenario 7 against N](bench/${chartFile})`,
+    '',
+    `All ${k(last.connections)} streams connected in ${fix(connectAllMs / 1000, 0)} s (the steps' connect times added up)` +
+      (scale.stopped
+        ? `; the run was stopped before its last steps (${scale.stopped}).`
+        : '.'),
+    '',
+  );
   table(
     [
       'N',
@@ -240,7 +259,7 @@ export function scaleMarkdown(results, chartFile) {
     ],
     scale.steps.map((s) => [
       k(s.connections),
-      `${fix(s.connect.ms / 1000)} s (${fix(s.connect.perSec, 0)}/s)`,
+      `${fix(s.connect.ms / 1000)} s (${fix(s.connect.perSec, 0)}/s${s.connect.retried ? `, ${s.connect.retried} retried after 503` : ''})`,
       `${fix(s.connect.instanceCpuUsPerConnect, 0)} / ${fix(s.connect.redisCpuUsPerConnect, 0)} µs`,
       `${fix(s.memory.rssMB, 0)} MB`,
       `${fix(s.memory.rssPerStreamBytes / 1024)} / ${fix(s.memory.heapPerStreamBytes / 1024)} KB`,
