@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only=B0,L-direct] [--docs | --no-docs]
+// npm run bench [-- --quick] [--only=B0,L-direct] [--docs | --no-docs] [--idle-only]
 // npm run bench -- --report=bench/results/<file>.json   (re-render the docs only)
 //
 // Builds the servers, then measures every variant in turn, each in its own
@@ -16,6 +16,13 @@ import { BUILD_DIR, DOCS_DIR, RESULTS_DIR } from './harness/paths.mjs';
 import { markdown, summarize, writeBenchmarksDoc } from './harness/report.mjs';
 import { openBenchRedis } from './harness/redis.mjs';
 import { Rig, sleep } from './harness/rig.mjs';
+import {
+  atScale,
+  deadline,
+  scaleChart,
+  scaleMarkdown,
+  writeScaleSection,
+} from './harness/scale.mjs';
 import {
   broadcastLadder,
   churn,
@@ -36,14 +43,74 @@ const mode = MODES[modeName];
 const only = option('only')?.split(',');
 const variants = VARIANTS.filter((v) => !only || only.includes(v.id));
 const writeDocs =
-  flag('docs') || (modeName === 'full' && !flag('no-docs') && !only);
+  flag('docs') ||
+  (modeName === 'full' && !flag('no-docs') && !only && !flag('idle-only'));
+/** Scenario 7 has its own section: a full run that includes it rewrites it, even with --only. */
+const writeScaleDocs =
+  flag('docs') || (modeName === 'full' && !flag('no-docs'));
 const startedAt = Date.now();
 const log = (line) => console.log(line);
+
+/**
+ * Scenario 7: several instances through Redis, several load generators,
+ * every connection sampled for latency. Stops by itself after
+ * `mode.scale.maxMs` and releases the processes and the Redis keys.
+ */
+async function runAtScale(variant, logDir, log) {
+  const scale = mode.scale;
+  const redis = await openBenchRedis(log);
+  if (!redis) return { skipped: 'Redis unreachable' };
+  let rig;
+  /** Filled step by step: what was measured survives a failure or the deadline. */
+  const out = {};
+  const limit = deadline(scale.maxMs, `${variant.id}`);
+  try {
+    const run = async () => {
+      rig = await Rig.start(
+        variant,
+        mode,
+        logDir,
+        [`--redis-url=${redis.url}`, `--redis-prefix=${redis.prefix}`],
+        {
+          instances: scale.instances,
+          loadGenerators: scale.loadGenerators,
+          pin: false,
+          sampleEvery: 1,
+        },
+      );
+      log(
+        `  scenario 7 on Redis ${await redis.version()}: ${scale.instances} instances, ${scale.loadGenerators} load generators, N = ${scale.steps.join(', ')}`,
+      );
+      // Warm-up, as for the other variants, then the empty servers' baseline.
+      await rig.connectTo(100 * scale.instances);
+      await rig.server.call('publish', {
+        kind: 'broadcast',
+        rate: 200,
+        durationMs: 300,
+        payloadBytes: scale.payloadBytes,
+      });
+      await rig.closeDownTo(0);
+      await sleep(500);
+      const baseline = await rig.usage(true);
+      return atScale(rig, mode, log, redis, baseline, out);
+    };
+    return { scale: await Promise.race([run(), limit.promise]) };
+  } catch (err) {
+    if (!out.steps?.length) throw err;
+    log(`  stopped: ${err.message}`);
+    return { scale: { ...out, stopped: String(err.message) } };
+  } finally {
+    limit.clear();
+    await rig?.stop();
+    await redis.close();
+  }
+}
 
 async function runVariant(variant, logDir) {
   const t0 = Date.now();
   const log = (line) =>
     console.log(`${line}  [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
+  if (variant.scenarios === 'scale') return runAtScale(variant, logDir, log);
   const redis =
     variant.scenarios === 'redis' ? await openBenchRedis(log) : undefined;
   if (variant.scenarios === 'redis' && !redis)
@@ -97,6 +164,8 @@ async function runVariant(variant, logDir) {
       );
       result.idle.push({ connections: n, connect, ...idle });
     }
+    // --idle-only: memory per idle connection alone (scenario 1).
+    if (flag('idle-only')) return result;
     await rig.closeDownTo(mode.ladder[0]);
 
     // Scenarios 2 and 3 at each N.
@@ -223,7 +292,7 @@ async function main() {
   log('building servers (tsc) ...');
   const build = buildServers(log);
   const date = new Date().toISOString().slice(0, 10);
-  const file = `${date}${modeName === 'quick' ? '-quick' : ''}${only ? `-${only.join('+')}` : ''}.json`;
+  const file = `${date}${modeName === 'quick' ? '-quick' : ''}${flag('idle-only') ? '-idle' : ''}${only ? `-${only.join('+')}` : ''}.json`;
   const logDir = join(
     BUILD_DIR,
     'logs',
@@ -260,7 +329,10 @@ async function main() {
   const out = join(RESULTS_DIR, file);
   writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
   log(`results: ${out}`);
-  if (writeDocs) render(results);
+  if (writeDocs && Object.values(results.variants).some((v) => v.ladder))
+    render(results);
+  if (writeScaleDocs && results.variants['L-scale']?.scale)
+    renderScale(results);
   log('');
   for (const t of results.summary.targets)
     log(`${t.pass ? 'MET    ' : 'NOT MET'}  ${t.target}: ${t.measured}`);
@@ -282,11 +354,27 @@ function render(results) {
   );
 }
 
+/** Writes scenario 7's chart and its section of docs/BENCHMARKS.md. */
+function renderScale(results) {
+  mkdirSync(join(DOCS_DIR, 'bench'), { recursive: true });
+  const file = 'scale.svg';
+  writeFileSync(join(DOCS_DIR, 'bench', file), scaleChart(results, figure));
+  writeScaleSection(
+    join(DOCS_DIR, 'BENCHMARKS.md'),
+    scaleMarkdown(results, file),
+  );
+  log(`docs: docs/BENCHMARKS.md (scenario 7), docs/bench/${file}`);
+}
+
 const reportOnly = option('report');
 if (reportOnly) {
   const results = JSON.parse(readFileSync(reportOnly, 'utf8'));
-  results.summary = summarize(results);
-  render(results);
+  // A results file renders the sections it has data for.
+  if (Object.values(results.variants).some((v) => v.ladder)) {
+    results.summary = summarize(results);
+    render(results);
+  }
+  if (results.variants['L-scale']?.scale) renderScale(results);
 } else {
   await main();
 }

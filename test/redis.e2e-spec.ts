@@ -199,6 +199,51 @@ describeWithRedis.each(ADAPTERS)('Redis, three instances (%s)', (adapter) => {
     }
   });
 
+  it('keeps every open stream present past presenceTtl, several streams per user included', async () => {
+    const opts = { tenantId: 'acme' };
+    const clients = [
+      await connected(a, 'kept-1'),
+      await connected(a, 'kept-1'),
+      await connected(a, 'kept-2'),
+      await connected(b, 'kept-3'),
+    ];
+    try {
+      // Expiry of each entry of these streams: kept-1's two streams, and
+      // kept-1..3 among the tenant's and all online users.
+      const expiries = async () => {
+        const entries = new Map<string, number>();
+        const read = async (key: string, member: (m: string) => boolean) => {
+          const pairs = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+          for (let i = 0; i < pairs.length; i += 2)
+            if (member(pairs[i]))
+              entries.set(`${key} ${pairs[i]}`, Number(pairs[i + 1]));
+        };
+        await read(`${prefix}p:acme\u0000kept-1`, () => true);
+        await read(`${prefix}o:acme`, (m) => m.startsWith('kept-'));
+        await read(`${prefix}users`, (m) => m.startsWith('acme\u0000kept-'));
+        return entries;
+      };
+      const first = await expiries();
+      expect(first.size).toBe(8);
+      const lastExpiry = Math.max(...first.values());
+      await until(async () => Date.now() > lastExpiry + 100, {
+        label: 'the first expiries passed',
+      });
+
+      const later = await expiries();
+      expect([...later.keys()].sort()).toEqual([...first.keys()].sort());
+      for (const [entry, expiry] of first)
+        expect(later.get(entry)).toBeGreaterThan(expiry);
+      for (const user of ['kept-1', 'kept-2', 'kept-3'])
+        expect(await c.broker.isUserOnline(user, opts)).toBe(true);
+      expect(await c.broker.getOnlineUsers(opts)).toEqual(
+        expect.arrayContaining(['kept-1', 'kept-2', 'kept-3']),
+      );
+    } finally {
+      clients.forEach((client) => client.close());
+    }
+  });
+
   describe('when Redis goes away and comes back', () => {
     let proxy: TcpProxy;
     let p: TestApp;

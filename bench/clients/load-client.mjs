@@ -23,8 +23,12 @@ const totals = {
   bytes: 0,
   opened: 0,
   failed: 0,
+  /** Opens retried after a 503 (the server could not reach its transport in time). */
+  retried: 0,
   closedByServer: 0,
 };
+/** Attempts per connection when the server answers 503, as a reconnecting client would. */
+const MAX_ATTEMPTS = 5;
 let latency = new LogHistogram();
 let connectLatency = new LogHistogram();
 /** The histogram records each 10 ms sampling interval whole: the delay is what exceeds it. */
@@ -81,6 +85,7 @@ function onRead(conn, nread, buf) {
       conn.resolve?.(true);
     } else {
       lastFailure = buf.latin1Slice(0, Math.min(nread, 64)).split('\r\n')[0];
+      conn.unavailable = lastFailure.startsWith('HTTP/1.1 503');
       conn.socket.destroy();
       return;
     }
@@ -117,9 +122,10 @@ function sample(conn, text) {
   }
 }
 
-function open(index) {
+function open(index, attempt = 1) {
   return new Promise((resolve) => {
     const conn = {
+      unavailable: false,
       index,
       sampled: index % target.sampleEvery === 0,
       slow: false,
@@ -147,7 +153,10 @@ function open(index) {
     socket.on('error', () => {});
     socket.on('close', () => {
       if (conns.get(index) === conn) conns.delete(index);
-      if (!conn.open) {
+      if (!conn.open && conn.unavailable && attempt < MAX_ATTEMPTS) {
+        totals.retried++;
+        setTimeout(() => open(index, attempt + 1).then(resolve), 250 * attempt);
+      } else if (!conn.open) {
         totals.failed++;
         resolve(false);
       } else if (!conn.closing) totals.closedByServer++;

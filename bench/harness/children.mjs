@@ -96,7 +96,11 @@ export async function startChild({
     }
     pending.clear();
   });
-  const info = await ready;
+  const info = await ready.catch((err) => {
+    // Not ready in time (or exited): it must not outlive the failed start.
+    if (!exited) child.kill('SIGKILL');
+    throw err;
+  });
   return {
     name,
     info,

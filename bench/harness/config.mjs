@@ -104,6 +104,18 @@ export const VARIANTS = [
     instances: 2,
     scenarios: 'redis',
   },
+  {
+    id: 'L-scale',
+    label: "library, 'direct', Redis, many streams",
+    description:
+      "`mode.scale.instances` L-direct processes with `transport: { type: 'redis' }` sharing the local Redis, `mode.scale.loadGenerators` load generators (scenario 7 only), nothing pinned",
+    server: 'library.server',
+    args: ['--writer=direct', '--transport=redis'],
+    path: '/sse/stream',
+    auth: 'jwt',
+    instances: 1,
+    scenarios: 'scale',
+  },
 ];
 
 /**
@@ -157,6 +169,19 @@ export const MODES = {
       userRates: [200],
       windowMs: 700,
     },
+    /** Scenario 7 (L-scale): N streams over several instances through Redis. */
+    scale: {
+      steps: [5000, 10000],
+      instances: 2,
+      loadGenerators: 2,
+      connectConcurrency: 50,
+      idleMs: 11_000,
+      userCalls: 1000,
+      userRate: 1000,
+      payloadBytes: 100,
+      /** The whole scenario stops (and releases everything) after this. */
+      maxMs: 180_000,
+    },
     loadGenerators: 1,
   },
   full: {
@@ -200,6 +225,24 @@ export const MODES = {
       /** sendToUser calls per second, one window each. */
       userRates: [200, 2000],
       windowMs: 4000,
+    },
+    scale: {
+      steps: [25_000, 50_000, 75_000, 100_000],
+      /** About 14 300 streams each: one process holds at most the open-file limit. */
+      instances: 7,
+      /** About 16 700 connections each, for the same reason. */
+      loadGenerators: 6,
+      /**
+       * Opens pending per load generator. More only queues in the instances:
+       * on a busy machine their Redis commands then time out (503, retried).
+       */
+      connectConcurrency: 25,
+      /** Long enough for one presence refresh (every presenceTtl / 3 = 10 s). */
+      idleMs: 11_000,
+      userCalls: 1000,
+      userRate: 1000,
+      payloadBytes: 100,
+      maxMs: 600_000,
     },
     loadGenerators: 1,
   },

@@ -24,14 +24,49 @@ export class Rig {
    * Starts the variant's server processes (`variant.instances` of them, all
    * on the server core; the first is the one that publishes) and its load
    * generators, which deal connections round-robin over the instances.
+   * `layout` overrides the variant's instances, the mode's load generators,
+   * pinning (`pin: false` lets every process use every core) and the share
+   * of sampled connections.
    */
-  static async start(variant, mode, logDir, extraArgs = []) {
+  static async start(variant, mode, logDir, extraArgs = [], layout = {}) {
     const rig = new Rig();
     rig.variant = variant;
-    const cores = placement(cpus().length);
+    const {
+      instances = variant.instances,
+      loadGenerators = mode.loadGenerators,
+      pin = true,
+      sampleEvery = SAMPLE_EVERY,
+    } = layout;
+    const cores = pin
+      ? placement(cpus().length)
+      : { server: undefined, load: undefined };
     rig.servers = [];
-    for (let i = 0; i < variant.instances; i++) {
-      const suffix = variant.instances > 1 ? `-${i}` : '';
+    rig.clients = [];
+    try {
+      await rig.spawn(variant, logDir, extraArgs, {
+        instances,
+        loadGenerators,
+        cores,
+        sampleEvery,
+      });
+    } catch (err) {
+      // A failed start releases what it started.
+      await rig.stop();
+      throw err;
+    }
+    return rig;
+  }
+
+  /** Starts the server processes, then the load generators, adding each to the rig as it is ready. */
+  async spawn(
+    variant,
+    logDir,
+    extraArgs,
+    { instances, loadGenerators, cores, sampleEvery },
+  ) {
+    const rig = this;
+    for (let i = 0; i < instances; i++) {
+      const suffix = instances > 1 ? `-${i}` : '';
       rig.servers.push(
         await startChild({
           name: `${variant.id}-server${suffix}`,
@@ -47,8 +82,7 @@ export class Rig {
       );
     }
     rig.server = rig.servers[0];
-    rig.clients = [];
-    for (let shard = 0; shard < mode.loadGenerators; shard++) {
+    for (let shard = 0; shard < loadGenerators; shard++) {
       const client = await startChild({
         name: `${variant.id}-load${shard}`,
         script: join(BENCH_DIR, 'clients', 'load-client.mjs'),
@@ -62,23 +96,27 @@ export class Rig {
           path: variant.path,
           auth: variant.auth,
           secret: BENCH_SECRET,
-          sampleEvery: SAMPLE_EVERY,
+          sampleEvery,
           sourceAddresses: SOURCE_ADDRESSES,
           shard,
-          shards: mode.loadGenerators,
+          shards: loadGenerators,
         },
       });
       rig.clients.push(client);
     }
-    return rig;
   }
 
-  /** Opens connections until `n` are open (numbered `connected .. n - 1`). */
-  async connectTo(n) {
+  /**
+   * Opens connections until `n` are open (numbered `connected .. n - 1`),
+   * at most `concurrency` pending per load generator, failing after `timeoutMs`.
+   */
+  async connectTo(n, timeoutMs = 300_000, concurrency = 200) {
     if (n <= this.connected) return { opened: 0, failed: 0, ms: 0 };
     const from = this.connected;
     const results = await Promise.all(
-      this.clients.map((c) => c.call('connect', { from, to: n }, 300_000)),
+      this.clients.map((c) =>
+        c.call('connect', { from, to: n, concurrency }, timeoutMs),
+      ),
     );
     this.connected = n;
     this.nextIndex = Math.max(this.nextIndex, n);
@@ -145,6 +183,7 @@ export class Rig {
       slowEvents: sum(all, 'slowEvents'),
       closedByServer: sum(all, 'closedByServer'),
       failed: sum(all, 'failed'),
+      retried: sum(all, 'retried'),
       /** Busiest generator's CPU share of one core. */
       cpuShare: Math.max(
         ...all.map((s) => s.cpuUs / 1000 / Math.max(1, s.wallMs)),

@@ -8,6 +8,7 @@ import {
   PUBLISH_SCRIPT,
   RATE_SCRIPT,
   READ_SCRIPT,
+  REFRESH_SCRIPT,
   RELEASE_SCRIPT,
   RESERVE_SCRIPT,
 } from './redis.scripts.js';
@@ -19,6 +20,7 @@ export interface ScriptedRedis extends Redis {
   sseCanary(...args: (string | number)[]): Promise<string>;
   sseRead(...args: (string | number)[]): Promise<string[]>;
   sseReserve(...args: (string | number)[]): Promise<number>;
+  sseRefresh(...args: (string | number)[]): Promise<number>;
   sseRelease(...args: (string | number)[]): Promise<number>;
   sseLiveMembers(key: string): Promise<string[]>;
   sseLiveCount(key: string): Promise<number>;
@@ -60,6 +62,7 @@ export function createRedisConnections(
     sseCanary: CANARY_SCRIPT,
     sseRead: READ_SCRIPT,
     sseReserve: RESERVE_SCRIPT,
+    sseRefresh: REFRESH_SCRIPT,
     sseRelease: RELEASE_SCRIPT,
   };
   for (const [name, lua] of Object.entries(scripts))

@@ -12,6 +12,9 @@ import { describeError, type ScriptedRedis } from './redis-connections.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisMessageCodec } from './redis-message.codec.js';
 
+/** Streams refreshed per script call (three keys and three arguments each). */
+const REFRESH_BATCH = 500;
+
 /**
  * Presence and per-user caps shared by every instance, in sorted sets whose
  * scores are expiry times: a user's streams, a tenant's online users, all
@@ -105,17 +108,17 @@ export class RedisPresence implements SseClusterPresence {
     return { instances, totalUsers };
   }
 
-  /** Pushes the expiry of this instance's entries, and its stats, in one round trip. */
+  /**
+   * Pushes the expiry of this instance's entries, in scripts of
+   * REFRESH_BATCH streams each, one per turn of the event loop, so that
+   * tens of thousands of streams neither block the loop nor cost a script
+   * call each; then writes its stats.
+   */
   refresh(stats: SseInstanceStats): void {
     if (this.cmd.status !== 'ready') return;
     const ttl = this.presenceTtl;
+    const entries = [...this.local.values()];
     const pipeline = this.cmd.pipeline();
-    for (const entry of this.local.values()) {
-      // Queued on the pipeline; its result arrives with exec().
-      void (pipeline as unknown as ScriptedRedis).sseReserve(
-        ...this.args(entry, ttl, 0),
-      );
-    }
     pipeline.hset(
       this.keys.instances,
       this.instanceId,
@@ -125,10 +128,45 @@ export class RedisPresence implements SseClusterPresence {
     this.commands.track(
       pipeline
         .exec()
+        .then(() => this.refreshEntries(entries, ttl))
         .catch((err: unknown) =>
           this.logger.debug(`presence refresh failed: ${describeError(err)}`),
         ),
     );
+  }
+
+  private async refreshEntries(
+    entries: SsePresenceEntry[],
+    ttl: number,
+  ): Promise<void> {
+    const sent: Promise<void>[] = [];
+    let failure: unknown;
+    for (let from = 0; from < entries.length; from += REFRESH_BATCH) {
+      if (this.cmd.status !== 'ready') break;
+      const keys: string[] = [];
+      const args: (string | number)[] = [ttl];
+      for (const entry of entries.slice(from, from + REFRESH_BATCH)) {
+        // A stream released since the refresh began is not brought back.
+        if (!this.local.has(entry.id)) continue;
+        const { tenantId, userId } = entry;
+        keys.push(
+          this.keys.userStreams(tenantId, userId),
+          this.keys.onlineUsers(tenantId),
+          this.keys.users,
+        );
+        args.push(entry.id, userId, scopedKey(tenantId, userId));
+      }
+      if (keys.length > 0)
+        sent.push(
+          this.cmd.sseRefresh(keys.length, ...keys, ...args).then(
+            () => undefined,
+            (err: unknown) => void (failure ??= err),
+          ),
+        );
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(sent);
+    if (failure !== undefined) throw failure;
   }
 
   /** Removes this instance's stats (it is stopping). */

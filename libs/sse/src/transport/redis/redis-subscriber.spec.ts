@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { TransportUnavailableError } from '../../errors/transport-unavailable.error.js';
 import { RedisCommandRunner } from './redis-command-runner.js';
 import { RedisSubscriber } from './redis-subscriber.js';
 
@@ -90,5 +91,16 @@ describe('RedisSubscriber', () => {
     expect(subscriber.isSubscribed).toBe(false);
     expect(connection.reconnects).toBe(1);
     expect(canaryMisses).toBe(1);
+  });
+
+  it('reports a subscription that Redis did not confirm in time as transport_unavailable, not as an internal error', async () => {
+    // What ioredis rejects with when a command outlives commandTimeout (a busy instance or Redis).
+    jest
+      .spyOn(connection, 'subscribe')
+      .mockRejectedValueOnce(new Error('Command timed out'));
+    subscriber.watch('sse:m:late');
+    const waiting = subscriber.whenSubscribed(['sse:m:late']);
+    await expect(waiting).rejects.toBeInstanceOf(TransportUnavailableError);
+    await expect(waiting).rejects.toThrow(/Command timed out/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { SseEnvelope } from '../../core/sse-envelope.js';
+import { TransportUnavailableError } from '../../errors/transport-unavailable.error.js';
 import {
   type RedisCommandRunner,
   unavailable,
@@ -106,18 +107,24 @@ export class RedisSubscriber {
     if (this.subscribed) this.sub.unsubscribe(channel).catch(() => undefined);
   }
 
-  /** Resolves once Redis has confirmed the subscriptions to `channels`. */
+  /**
+   * Resolves once Redis has confirmed the subscriptions to `channels`;
+   * rejects with `transport_unavailable` when it did not (in time).
+   */
   async whenSubscribed(channels: readonly string[]): Promise<void> {
     if (!this.subscribed) throw unavailable('subscriber not connected');
-    await this.commands.withTimeout(
-      Promise.all(
-        channels.map(
-          (channel) =>
-            this.channels.get(channel)?.subscribed ?? Promise.resolve(),
-        ),
+    const confirmed = Promise.all(
+      channels.map(
+        (channel) =>
+          this.channels.get(channel)?.subscribed ?? Promise.resolve(),
       ),
-      'subscribe',
-    );
+    ).catch((err: unknown) => {
+      // ioredis's own timeout or a dropped connection, not a failure of ours.
+      throw err instanceof TransportUnavailableError
+        ? err
+        : unavailable(describeError(err));
+    });
+    await this.commands.withTimeout(confirmed, 'subscribe');
   }
 
   /** Starts the canary: a stall is reported within `interval` ms, until {@link stop}. */

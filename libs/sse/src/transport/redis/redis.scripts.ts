@@ -170,6 +170,43 @@ for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return 1
 `;
 
+/**
+ * Refreshes many streams at once, as RESERVE_SCRIPT without a cap does for
+ * one. KEYS: for each stream its user's streams, its tenant's online users
+ * and every online user (three keys each). ARGV: ttl (ms), then for each
+ * stream its client id, user id and tenant-scoped user key. Keys shared by
+ * several streams (a tenant's online users, every online user) get one ZADD
+ * with all their members and one PEXPIRE. Expired members are left to the
+ * next reserve or release of their key (every count ignores them). Returns
+ * the number of streams.
+ */
+export const REFRESH_SCRIPT = `${PRELUDE}
+local now = now_ms()
+local ttl = tonumber(ARGV[1])
+local expires = now + ttl
+local members = {}
+local order = {}
+local function add(key, member)
+  local list = members[key]
+  if not list then
+    list = {}
+    members[key] = list
+    order[#order + 1] = key
+  end
+  list[#list + 1] = expires
+  list[#list + 1] = member
+end
+local streams = #KEYS / 3
+for i = 0, streams - 1 do
+  for j = 1, 3 do add(KEYS[i * 3 + j], ARGV[i * 3 + j + 1]) end
+end
+for _, key in ipairs(order) do
+  redis.call('ZADD', key, 'GT', unpack(members[key]))
+  redis.call('PEXPIRE', key, ttl)
+end
+return streams
+`;
+
 /** KEYS and ARGV as RESERVE_SCRIPT (max unused). Removes the stream; the user goes offline with its last stream. */
 export const RELEASE_SCRIPT = `${PRELUDE}
 redis.call('ZREM', KEYS[1], ARGV[1])
