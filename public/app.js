@@ -1,23 +1,48 @@
+// @ts-check
 // The demo page: plain modern JavaScript, no framework. The REST API is the
 // source of truth; the event stream keeps the page in step, and on `reset`
 // (events missed beyond the server's history) the page reloads from the API.
 
 // The package's browser client, served by the demo from the package's build.
 import { createSseClient } from '/vendor/nestjs-sse-broker/client/index.js';
-import { api } from './api.js';
+import { ApiError, api } from './api.js';
 import { $, byNewest, refreshTimes, setBadge } from './dom.js';
 import { announcementItem, errorOf, historyItem, inboxItem, notificationItem, requestItem } from './items.js';
+
+/**
+ * The events and their data, declared once for the demo's services and this page.
+ * @typedef {import('../src/live/app-events.js').AppEvents} AppEvents
+ * @typedef {AppEvents['notification']} Notification
+ * @typedef {AppEvents['approval:status_changed']} Approval
+ * @typedef {AppEvents['announcement']} Announcement
+ * @typedef {import('/vendor/nestjs-sse-broker/client/index.js').SseClient<AppEvents>} SseClient
+ * @typedef {import('/vendor/nestjs-sse-broker/client/index.js').SseClientState} SseClientState
+ * @typedef {import('/vendor/nestjs-sse-broker/client/index.js').SseStateDetail} SseStateDetail
+ * @typedef {{ id: string, tenantId?: string, displayName: string, roles: string[] }} Me
+ */
 
 const FORMS = ['login-form', 'notify-form', 'request-form', 'announce-form'];
 const STATE_LABELS = { connecting: 'connecting', live: 'live', reconnecting: 'reconnecting', closed: 'offline' };
 
-/** Everything the page knows about the logged-in user; replaced whole at logout. */
+/**
+ * Everything the page knows about the logged-in user; replaced whole at logout.
+ * @typedef {object} Session
+ * @property {Me | null} me
+ * @property {SseClient | null} client
+ * @property {boolean} loaded
+ * @property {Set<Array<() => void>>} reloads For each reload under way, the events received meanwhile, to apply again after it.
+ * @property {number} unreadCount
+ * @property {Map<string, Notification>} notifications
+ * @property {Map<string, Approval>} approvals
+ * @property {Map<string, Announcement>} announcements
+ */
+
+/** @returns {Session} */
 const emptySession = () => ({
   me: null,
   client: null,
   loaded: false,
-  /** While a reload runs: the events received meanwhile, to apply again after it. */
-  during: null,
+  reloads: new Set(),
   unreadCount: 0,
   notifications: new Map(),
   approvals: new Map(),
@@ -26,6 +51,9 @@ const emptySession = () => ({
 let session = emptySession();
 
 // --- requests ------------------------------------------------------------------
+
+/** @param {unknown} err */
+const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Runs `work` with `button` disabled, showing a failure in `errorElement`;
@@ -39,7 +67,7 @@ async function busy(button, errorElement, work) {
   try {
     await work();
   } catch (err) {
-    if (owner === session && errorElement) errorElement.textContent = err.message;
+    if (owner === session && errorElement) errorElement.textContent = messageOf(err);
     else if (owner === session) throw err;
   } finally {
     button.disabled = false;
@@ -69,6 +97,7 @@ function renderNotifications() {
   $('#read-all').disabled = session.unreadCount === 0;
 }
 
+/** @param {Notification} notification */
 function upsertNotification(notification) {
   const before = session.notifications.get(notification.id);
   const wasUnread = before ? !before.readAt : false;
@@ -79,7 +108,8 @@ function upsertNotification(notification) {
 }
 
 function renderApprovals() {
-  const me = session.me?.id;
+  // Logged out, the approvals are empty and nobody's.
+  const me = session.me?.id ?? '';
   const all = [...session.approvals.values()].sort(byNewest);
   const waiting = all.filter((a) => a.status === 'pending' && a.currentApproverId === me);
   const decide = (a) => (action, button) => {
@@ -104,6 +134,7 @@ function renderApprovals() {
   );
 }
 
+/** @param {Approval} approval */
 function upsertApproval(approval) {
   const known = session.approvals.get(approval.id);
   // Events and answers may cross: never go back to an older state.
@@ -116,6 +147,7 @@ function renderAnnouncements() {
   fill('announcements', [...session.announcements.values()].sort(byNewest).map(announcementItem));
 }
 
+/** @param {Announcement} announcement */
 function upsertAnnouncement(announcement) {
   session.announcements.set(announcement.id, announcement);
   renderAnnouncements();
@@ -131,17 +163,17 @@ function renderAll() {
 
 async function reload() {
   const owner = session;
-  session.during = [];
+  // Each reload keeps its own list: a `reset` may start one while another runs.
+  /** @type {Array<() => void>} */
+  const during = [];
+  owner.reloads.add(during);
   const [notifications, unread, mine, asApprover, announcements] = await Promise.all([
     api('/notifications?limit=50'),
     api('/notifications/unread-count'),
     api('/approvals?role=requester'),
     api('/approvals?role=approver'),
     api('/announcements?limit=20'),
-  ]).catch((err) => {
-    owner.during = null;
-    throw err;
-  });
+  ]).finally(() => owner.reloads.delete(during));
   if (owner !== session) return; // logged out (or in as someone else) meanwhile
   session.notifications = new Map(notifications.map((n) => [n.id, n]));
   session.unreadCount = unread.unreadCount;
@@ -150,18 +182,18 @@ async function reload() {
   session.loaded = true;
   // Events that arrived while loading may be newer than what was loaded;
   // applying them again is harmless (updates are idempotent by id).
-  const during = session.during;
-  session.during = null;
   for (const apply of during) apply();
   renderAll();
 }
 
+/** @param {unknown} err */
 function showLoadError(err) {
-  $('#notifications-error').textContent = `Could not load your data: ${err.message}`;
+  $('#notifications-error').textContent = `Could not load your data: ${messageOf(err)}`;
 }
 
 // --- the live stream ----------------------------------------------------------------
 
+/** @param {SseClientState} state */
 function setConnection(state) {
   const label = STATE_LABELS[state] ?? state;
   if (state !== 'closed') $('#reconnect').hidden = true;
@@ -169,14 +201,16 @@ function setConnection(state) {
   $('#connection').dataset.state = label;
 }
 
-function connect() {
+/** @param {Me} me */
+function connect(me) {
   const owner = session;
   // The HttpOnly cookie set at login authenticates the stream; one connection
   // serves every tab of this browser.
+  /** @type {SseClient} */
   const client = createSseClient({
     url: '/sse/stream',
     topics: ['announcements'],
-    user: `${session.me.tenantId}/${session.me.id}`,
+    user: `${me.tenantId}/${me.id}`,
     shareAcrossTabs: true,
     // The last id survives a reload of this tab and goes at logout.
     storage: sessionStorage,
@@ -191,11 +225,16 @@ function connect() {
     if (state === 'closed') checkSession(detail);
   });
   client.onReset(() => reload().catch(showLoadError));
-  /** Applies an event now, and again after a reload that is under way. */
+  /**
+   * Applies an event now, and again after each reload that is under way.
+   * @template {keyof AppEvents} K
+   * @param {K} event
+   * @param {(data: AppEvents[K]) => void} apply
+   */
   const on = (event, apply) =>
     client.on(event, (data) => {
       if (owner !== session) return;
-      session.during?.push(() => apply(data));
+      for (const during of session.reloads) during.push(() => apply(data));
       apply(data);
     });
   on('notification', upsertNotification);
@@ -216,14 +255,15 @@ function connect() {
  * The stream stopped (the server refused it, or disconnected this user): if
  * the session is over, back to the login form; otherwise offer to reconnect.
  */
+/** @param {SseStateDetail | undefined} detail */
 async function checkSession(detail) {
   const owner = session;
   try {
-    if (detail?.status === 401) throw Object.assign(new Error(detail.code), { status: 401 });
+    if (detail?.status === 401) throw new ApiError(detail.code ?? 'unauthorized', 401, detail.code);
     await api('/auth/me');
     if (owner === session) $('#reconnect').hidden = false;
   } catch (err) {
-    if (owner === session && err.status === 401) {
+    if (owner === session && err instanceof ApiError && err.status === 401) {
       clearSession();
       showLogin();
       $('#login-error').textContent = 'Your session has ended. Please log in again.';
@@ -249,7 +289,7 @@ async function start() {
   $('#login-view').hidden = true;
   $('#app-view').hidden = false;
   $('#announce-panel').hidden = !me.roles.includes('admin');
-  connect();
+  connect(me);
 }
 
 function showLogin() {

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM helpers of the demo page.
 
 export const $ = (selector) => document.querySelector(selector);
@@ -37,7 +38,8 @@ export function timeAgo(iso) {
 }
 
 export function refreshTimes() {
-  for (const time of document.querySelectorAll('time.ago')) time.textContent = relativeTime(time.dateTime);
+  for (const time of document.querySelectorAll('time.ago'))
+    if (time instanceof HTMLTimeElement) time.textContent = relativeTime(time.dateTime);
 }
 
 export function setBadge(selector, count) {

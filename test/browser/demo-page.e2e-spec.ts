@@ -5,6 +5,7 @@ import {
   type BrowserContext,
   chromium,
   type Page,
+  type Route,
 } from 'playwright-core';
 import { type DemoApp, startDemo } from '../demo/demo-app.js';
 import { acquire, release } from '../utils/resources.js';
@@ -435,6 +436,57 @@ describeWithBrowser('demo page in headless Chromium', () => {
     expect(await page.locator('#notifications li').count()).toBe(0);
     await expectText(page, '#connection', 'offline');
     await context.close();
+  });
+
+  it('loads cleanly when a reloaded tab resumes from a cursor the server no longer has (live and reset at once)', async () => {
+    const page = await logIn('bob');
+    const token = await demo.login('bob');
+    const notify = (title: string) =>
+      demo
+        .http()
+        .post('/notifications')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ recipientId: 'bob', title, body: '' })
+        .expect(201);
+    await notify('Before the reload');
+    await page
+      .locator('#notifications li', { hasText: 'Before the reload' })
+      .waitFor();
+
+    // As after a server restart without history: the tab's stored cursor
+    // (it survives a reload) names an epoch the server does not know.
+    const cursors = await page.evaluate(() => {
+      const keys = Object.keys(sessionStorage).filter((key) =>
+        key.startsWith('nestjs-sse-broker:cursor:'),
+      );
+      for (const key of keys) {
+        const entry = JSON.parse(sessionStorage.getItem(key)!) as object;
+        sessionStorage.setItem(key, JSON.stringify({ ...entry, id: 'f-1' }));
+      }
+      return keys.length;
+    });
+    expect(cursors).toBe(1);
+
+    // The stream opens (load once live) and says `reset` (load again): both
+    // loads are held until both have asked, so that they overlap.
+    const held: Route[] = [];
+    await page.route('**/notifications?limit=50', (route) => {
+      held.push(route);
+      if (held.length === 2) for (const r of held) void r.continue();
+    });
+    await page.reload();
+    await page.waitForSelector('#connection[data-state=live]');
+    await page
+      .locator('#notifications li', { hasText: 'Before the reload' })
+      .waitFor();
+    expect(held).toHaveLength(2);
+    // An event published after both loads reaches the page, and no load failed.
+    await notify('After the reload');
+    await page
+      .locator('#notifications li', { hasText: 'After the reload' })
+      .waitFor();
+    expect(await page.textContent('#notifications-error')).toBe('');
+    await page.context().close();
   });
 
   it('shows a login error for a wrong password, and a missing field before asking the server', async () => {

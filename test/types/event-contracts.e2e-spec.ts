@@ -13,8 +13,10 @@ import ts from 'typescript';
  *   next line, and no other error may occur.
  * - Any other file (the shared contract) must compile cleanly.
  *
- * A new case is one more file in `cases/`. The cases are excluded from
- * `tsc -p tsconfig.json` and from lint, where the failing ones would fail.
+ * The cases cover the broker, the testing kit and the browser client
+ * (`nestjs-sse-broker/client`). A new case is one more file in `cases/`.
+ * The cases are excluded from `tsc -p tsconfig.json` and from lint, where
+ * the failing ones would fail.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const CASES = join(import.meta.dirname, 'cases');
@@ -46,6 +48,11 @@ function compilerOptions(): ts.CompilerOptions {
     incremental: false,
     tsBuildInfoFile: undefined,
     types: ['node'],
+    // The browser client's declarations need the DOM's types (a generic
+    // `MessageEvent`, `Storage`), as a page's compilation has them. Without a
+    // `lib` the target's default includes the DOM; a server-only `lib` would
+    // leave them broken, unseen under `skipLibCheck`.
+    lib: parsed.options.lib && [...parsed.options.lib, 'lib.dom.d.ts'],
   };
 }
 
