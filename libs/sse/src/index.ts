@@ -33,6 +33,7 @@ export type {
 export {
   DEFAULT_SSE_OPTIONS,
   DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS,
+  DEFAULT_SSE_REVOKE_OPTIONS,
 } from './options/sse-options.defaults.js';
 
 export { SseBroker } from './broker/sse-broker.js';
@@ -40,6 +41,7 @@ export type {
   SseHistoryPage,
   SseMessage,
   SsePublishOptions,
+  SseRevokeOptions,
 } from './core/sse-message.interface.js';
 export type {
   SseHistoryTarget,
@@ -98,6 +100,7 @@ export { UserConnectionLimitError } from './errors/user-connection-limit.error.j
 export { TopicForbiddenError } from './errors/topic-forbidden.error.js';
 export { QueryTokenNotAllowedError } from './errors/query-token-not-allowed.error.js';
 export { InvalidIdempotencyKeyError } from './errors/invalid-idempotency-key.error.js';
+export { InvalidRevocationTtlError } from './errors/invalid-revocation-ttl.error.js';
 
 export { setSseServerTimeouts } from './http/sse-server-timeouts.util.js';
 export type { SseServerTimeouts } from './options/sse-server-timeouts.interface.js';

@@ -38,9 +38,12 @@ import {
 import { SseHeartbeatScheduler } from '../stream/sse-heartbeat.scheduler.js';
 import {
   SSE_TRANSPORT,
+  type SseControlCommand,
+  type SseControlResult,
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
 import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
+import { changedTopics, selectStreams } from './stream-control.util.js';
 import { SubjectRegistry } from './subject-registry.js';
 
 /** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
@@ -98,6 +101,7 @@ export class SseConnectionHub
     });
     transport.listen({
       deliver: (envelope) => this.dispatch(envelope),
+      execute: (command) => this.execute(command),
       resume: () => this.clients.forEach((c) => c.resume()),
       stats: () => this.instanceStats(),
     });
@@ -225,6 +229,41 @@ export class SseConnectionHub
     else this.targets.next(targetKey(target), envelope);
   }
 
+  /**
+   * Runs a control command on every instance (on the one holding the stream
+   * when it names one) and merges what each did.
+   */
+  control(command: SseControlCommand): Promise<SseControlResult> {
+    return this.transport.control(command);
+  }
+
+  /** Runs a control command on this instance's streams. */
+  async execute(command: SseControlCommand): Promise<SseControlResult> {
+    const streams = selectStreams(command.select, this);
+    const { action } = command;
+    switch (action.type) {
+      case 'close':
+        streams.forEach((c) => c.close(action.reason));
+        return { count: streams.length };
+      case 'expiry':
+        streams.forEach((c) => c.renew(action.expiresAt));
+        return { count: streams.length };
+      case 'topics': {
+        const changes = await Promise.all(
+          streams.map((c) => this.retopic(c, action.add, action.remove)),
+        );
+        const result: SseControlResult = {
+          count: changes.filter((changed) => changed === true).length,
+        };
+        if (command.select.clientId !== undefined && streams.length === 1) {
+          if (changes[0] === 'too_many') result.refused = 'too_many_topics';
+          result.topics = [...streams[0].topics];
+        }
+        return result;
+      }
+    }
+  }
+
   /** Counts a message published through this instance. */
   published(): void {
     this.messagesPublished++;
@@ -334,14 +373,51 @@ export class SseConnectionHub
     return maxConnections;
   }
 
-  /** Adds the connection to its targets; the returned Subscription takes it out. */
+  /** Adds the connection to its targets; the returned Subscription takes it out of those it has then. */
   private subscribe(connection: SseConnection): Subscription {
-    const keys = subscriptionKeys(connection);
-    const deliver = (envelope: SseEnvelope) => connection.deliver(envelope);
-    keys.forEach((key) => this.targets.add(key, deliver));
-    return new Subscription(() =>
-      keys.forEach((key) => this.targets.remove(key, deliver)),
+    const { receive } = connection;
+    subscriptionKeys(connection).forEach((key) =>
+      this.targets.add(key, receive),
     );
+    return new Subscription(() =>
+      subscriptionKeys(connection).forEach((key) =>
+        this.targets.remove(key, receive),
+      ),
+    );
+  }
+
+  /**
+   * Changes a stream's topics: true when they changed, `'too_many'` when
+   * the change would exceed `maxTopicsPerConnection`. An added topic is
+   * subscribed on the transport before this resolves, so that every message
+   * published to it afterwards reaches the stream.
+   */
+  private async retopic(
+    connection: SseConnection,
+    add: readonly string[],
+    remove: readonly string[],
+  ): Promise<boolean | 'too_many'> {
+    const change = changedTopics(
+      connection.topics,
+      add,
+      remove,
+      this.options.maxTopicsPerConnection,
+    );
+    if (change === undefined || change === 'too_many') return change ?? false;
+    const { tenantId, receive } = connection;
+    const key = (topic: string) =>
+      targetKey({ type: 'topic', topic, tenantId });
+    connection.topics = change.topics;
+    // A stream that closed meanwhile has already left its targets.
+    if (this.clients.has(connection.id)) {
+      change.removed.forEach((topic) =>
+        this.targets.remove(key(topic), receive),
+      );
+      change.added.forEach((topic) => this.targets.add(key(topic), receive));
+    }
+    if (change.added.length > 0)
+      await this.transport.settle(change.added.map(key));
+    return true;
   }
 
   /** Removes a connection from this instance's maps; false if it was not there. */

@@ -36,6 +36,11 @@ export const DEFAULT_SSE_OPTIONS = Object.freeze({
   allowedOrigins: Object.freeze([]) as readonly string[],
 });
 
+/** The defaults of {@link SseRevokeOptions} (`SseBroker.revokeUser`). @publicApi */
+export const DEFAULT_SSE_REVOKE_OPTIONS = Object.freeze({
+  ttl: 86_400_000,
+});
+
 /** The defaults of {@link SseRedisTransportOptions}. @publicApi */
 export const DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS = Object.freeze({
   keyPrefix: 'sse:',

@@ -9,6 +9,7 @@ import {
   READ_SCRIPT,
   RELEASE_SCRIPT,
   RESERVE_SCRIPT,
+  REVOKE_SCRIPT,
 } from './redis.scripts.js';
 
 /** The command connection, with the scripts as ioredis custom commands (EVALSHA, falling back to EVAL). @internal */
@@ -21,6 +22,7 @@ export interface ScriptedRedis extends Redis {
   sseRelease(...args: (string | number)[]): Promise<number>;
   sseLiveMembers(key: string): Promise<string[]>;
   sseLiveCount(key: string): Promise<number>;
+  sseRevoke(key: string, notBefore: number, ttl: number): Promise<number>;
 }
 
 const MIN_REDIS_MAJOR = 7;
@@ -60,6 +62,7 @@ export function createRedisConnections(
     lua: LIVE_MEMBERS_SCRIPT,
     numberOfKeys: 1,
   });
+  cmd.defineCommand('sseRevoke', { lua: REVOKE_SCRIPT, numberOfKeys: 1 });
   cmd.defineCommand('sseLiveCount', {
     lua: LIVE_COUNT_SCRIPT,
     numberOfKeys: 1,

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { SseIdentity } from '../auth/sse-identity.interface.js';
+import { scopedKey } from '../core/sse-target.js';
+import {
+  SSE_TRANSPORT,
+  type SseTransport,
+} from '../transport/sse-transport.interface.js';
+
+/**
+ * The revocation list, kept by the transport (in this process's memory, or
+ * in Redis for every instance), each entry expiring by itself.
+ *
+ * A revocation refuses the credentials of one user (in one tenant) issued
+ * before the second in which it was made; credentials issued in that second
+ * or later are accepted, so a user who signs in again right away is not
+ * refused. JWT `iat` claims count whole seconds, which is why the cut is a
+ * second boundary.
+ * @internal
+ */
+@Injectable()
+export class SseRevocations {
+  constructor(
+    @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
+  ) {}
+
+  /** Refuses the user's credentials issued before now, for `ttl` ms. */
+  revoke(
+    userId: string,
+    tenantId: string | undefined,
+    ttl: number,
+  ): Promise<void> {
+    const notBefore = Math.floor(Date.now() / 1_000) * 1_000;
+    return this.transport.revoke(scopedKey(tenantId, userId), notBefore, ttl);
+  }
+
+  /**
+   * Whether the identity's credentials were issued before a revocation in
+   * force; an identity without `issuedAt` never is. One lookup in the
+   * transport (a Map, or one Redis GET) per call.
+   */
+  async isRevoked(identity: SseIdentity): Promise<boolean> {
+    const { issuedAt } = identity;
+    if (issuedAt === undefined) return false;
+    const notBefore = await this.transport.revokedBefore(
+      scopedKey(identity.tenantId, identity.userId),
+    );
+    if (notBefore === undefined) return false;
+    const issued = issuedAt instanceof Date ? issuedAt.getTime() : issuedAt;
+    return issued < notBefore;
+  }
+}
