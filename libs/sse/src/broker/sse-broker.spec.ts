@@ -145,19 +145,17 @@ describe('SseBroker', () => {
       roles: [],
       issuedAt: now - 5_000,
     };
-    await expect(revocations.isRevoked(old)).resolves.toBe(false);
+    expect(await revocations.isRevoked(old)).toBe(false);
     await expect(b.revokeUser('eve', { tenantId: 't' })).resolves.toBe(0);
-    await expect(revocations.isRevoked(old)).resolves.toBe(true);
+    expect(await revocations.isRevoked(old)).toBe(true);
     // Another tenant's user of the same id, and a token without iat, are not refused.
-    await expect(
-      revocations.isRevoked({ ...old, tenantId: 'u' }),
-    ).resolves.toBe(false);
-    await expect(
-      revocations.isRevoked({ ...old, issuedAt: undefined }),
-    ).resolves.toBe(false);
-    await expect(
-      revocations.isRevoked({ ...old, issuedAt: new Date(now + 1_000) }),
-    ).resolves.toBe(false);
+    expect(await revocations.isRevoked({ ...old, tenantId: 'u' })).toBe(false);
+    expect(await revocations.isRevoked({ ...old, issuedAt: undefined })).toBe(
+      false,
+    );
+    expect(
+      await revocations.isRevoked({ ...old, issuedAt: new Date(now + 1_000) }),
+    ).toBe(false);
   });
 
   it.each([0, 999, 1.5, Number.NaN, 31_536_000_001])(

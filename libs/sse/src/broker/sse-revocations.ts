@@ -36,16 +36,18 @@ export class SseRevocations {
   /**
    * Whether the identity's credentials were issued before a revocation in
    * force; an identity without `issuedAt` never is. One lookup in the
-   * transport (a Map, or one Redis GET) per call.
+   * transport per call: a Map, answered at once (a stream's connect waits
+   * for no promise), or one Redis GET.
    */
-  async isRevoked(identity: SseIdentity): Promise<boolean> {
+  isRevoked(identity: SseIdentity): boolean | Promise<boolean> {
     const { issuedAt } = identity;
     if (issuedAt === undefined) return false;
-    const notBefore = await this.transport.revokedBefore(
+    const issued = issuedAt instanceof Date ? issuedAt.getTime() : issuedAt;
+    const notBefore = this.transport.revokedBefore(
       scopedKey(identity.tenantId, identity.userId),
     );
-    if (notBefore === undefined) return false;
-    const issued = issuedAt instanceof Date ? issuedAt.getTime() : issuedAt;
-    return issued < notBefore;
+    return notBefore instanceof Promise
+      ? notBefore.then((at) => at !== undefined && issued < at)
+      : notBefore !== undefined && issued < notBefore;
   }
 }

@@ -69,7 +69,8 @@ export class SseAuthGuard implements CanActivate {
     }
     if (!isIdentity(identity))
       throw invalidToken(http.getResponse<SseAdapterResponse>());
-    if (await this.revocations.isRevoked(identity))
+    const revoked = this.revocations.isRevoked(identity);
+    if (revoked === true || (revoked !== false && (await revoked)))
       throw invalidToken(
         http.getResponse<SseAdapterResponse>(),
         SSE_MESSAGES.TOKEN_REVOKED(),

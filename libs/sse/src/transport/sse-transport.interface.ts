@@ -152,8 +152,13 @@ export interface SseTransport {
    * expires by itself. A later revocation replaces an earlier one.
    */
   revoke(userKey: string, notBefore: number, ttl: number): Promise<void>;
-  /** The `notBefore` of the user's revocation in force, if any. */
-  revokedBefore(userKey: string): Promise<number | undefined>;
+  /**
+   * The `notBefore` of the user's revocation in force, if any; at once
+   * when the transport keeps them in this process.
+   */
+  revokedBefore(
+    userKey: string,
+  ): number | undefined | Promise<number | undefined>;
   /** Stops timers and closes connections. */
   close(): Promise<void>;
 }

@@ -124,8 +124,8 @@ export class MemoryTransport implements SseTransport {
     return Promise.resolve();
   }
 
-  revokedBefore(userKey: string): Promise<number | undefined> {
-    return Promise.resolve(this.revocations.revokedBefore(userKey));
+  revokedBefore(userKey: string): number | undefined {
+    return this.revocations.revokedBefore(userKey);
   }
 
   async close(): Promise<void> {
