@@ -40,6 +40,10 @@ describe.each(RUNS)(
         t.url(`/sse/stream${query ? `?${query}` : ''}`),
         { authorization: `Bearer ${token}` },
       );
+      if (client.status !== 200) {
+        await client.ended;
+        throw new Error(`stream refused: ${client.status} ${client.raw}`);
+      }
       const connected = await client.waitForEvent('connected');
       return {
         client,

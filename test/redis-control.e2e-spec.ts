@@ -3,6 +3,7 @@ import request from 'supertest';
 import {
   deleteKeys,
   describeWithRedis,
+  REDIS_URL,
   redisClient,
   startRedisApp,
   testPrefix,
@@ -30,8 +31,22 @@ describeWithRedis.each(ADAPTERS)(
 
     beforeAll(async () => {
       redis = redisClient();
-      a = await startRedisApp(prefix, { adapter, adminRoutes: true });
-      b = await startRedisApp(prefix, { adapter, writer: 'nest' });
+      // Slower canaries than the other Redis specs: these tests are about
+      // commands, not about noticing a stalled subscriber on a busy machine.
+      const transport = {
+        type: 'redis' as const,
+        url: REDIS_URL!,
+        keyPrefix: prefix,
+        canaryInterval: 2_000,
+        presenceTtl: 3_000,
+        commandTimeout: 1_000,
+      };
+      a = await startRedisApp(prefix, {
+        adapter,
+        adminRoutes: true,
+        transport,
+      });
+      b = await startRedisApp(prefix, { adapter, writer: 'nest', transport });
     });
     afterAll(async () => {
       await Promise.all([a, b].map((t) => t?.close()));
@@ -45,6 +60,10 @@ describeWithRedis.each(ADAPTERS)(
         t.url(`/sse/stream${query ? `?${query}` : ''}`),
         { authorization: `Bearer ${token}` },
       );
+      if (client.status !== 200) {
+        await client.ended;
+        throw new Error(`stream refused: ${client.status} ${client.raw}`);
+      }
       const connected = await client.waitForEvent('connected');
       return {
         client,
