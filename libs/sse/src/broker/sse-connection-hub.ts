@@ -415,8 +415,13 @@ export class SseConnectionHub
       );
       change.added.forEach((topic) => this.targets.add(key(topic), receive));
     }
+    // Unconfirmed (Redis is slow or away), the stream catches up through
+    // the history of all its targets, this one included: now, and again
+    // when the subscriber is back if it was lost.
     if (change.added.length > 0)
-      await this.transport.settle(change.added.map(key));
+      await this.transport
+        .settle(change.added.map(key))
+        .catch(() => connection.resume());
     return true;
   }
 
