@@ -17,6 +17,8 @@ describe.each(RUNS)(
   'changing and closing streams (%s writer, %s)',
   (writer, adapter) => {
     let t: TestApp;
+    /** Holds a stream request inside the topic authorizer (topic `gate`), after its authentication. */
+    let gate: { entered(): void; open: Promise<void> } | undefined;
 
     beforeAll(async () => {
       t = await startApp({
@@ -25,8 +27,13 @@ describe.each(RUNS)(
         adminRoutes: true,
         maxTopicsPerConnection: 3,
         topicAuthorizer: {
-          canSubscribe: (_: SseIdentity, topic: string) =>
-            !topic.startsWith('secret'),
+          canSubscribe: async (_: SseIdentity, topic: string) => {
+            if (topic === 'gate' && gate) {
+              gate.entered();
+              await gate.open;
+            }
+            return !topic.startsWith('secret');
+          },
         },
       });
     });
@@ -88,6 +95,32 @@ describe.each(RUNS)(
       const again = await open(t.token({ sub: 'rita', tid: 'acme' }));
       again.client.close();
       otherTenant.client.close();
+    });
+
+    it('refuses a stream authenticated just before a revocation and admitted after it', async () => {
+      const old = t.token({ sub: 'gail', iat: seconds() - 60 });
+      let release!: () => void;
+      const entered = new Promise<void>((resolve) => {
+        gate = {
+          entered: resolve,
+          open: new Promise<void>((open) => (release = open)),
+        };
+      });
+      const opening = StreamClient.open(t.url('/sse/stream?topics=gate'), {
+        authorization: `Bearer ${old}`,
+      });
+      opening.catch(() => undefined);
+      await entered;
+      expect(await t.broker.revokeUser('gail', { ttl: 60_000 })).toBe(0);
+      release();
+      gate = undefined;
+      const client = await opening;
+      await client.ended;
+      expect(client.status).toBe(401);
+      expect(JSON.parse(client.raw)).toMatchObject({ code: 'token_revoked' });
+      expect(client.response.headers.get('www-authenticate')).toBe(
+        'Bearer error="invalid_token"',
+      );
     });
 
     it('keeps a stream open past its first token with a refreshed one, its events keeping their ids', async () => {

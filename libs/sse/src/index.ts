@@ -101,6 +101,7 @@ export { TopicForbiddenError } from './errors/topic-forbidden.error.js';
 export { QueryTokenNotAllowedError } from './errors/query-token-not-allowed.error.js';
 export { InvalidIdempotencyKeyError } from './errors/invalid-idempotency-key.error.js';
 export { InvalidRevocationTtlError } from './errors/invalid-revocation-ttl.error.js';
+export { TokenRevokedError } from './errors/token-revoked.error.js';
 
 export { setSseServerTimeouts } from './http/sse-server-timeouts.util.js';
 export type { SseServerTimeouts } from './options/sse-server-timeouts.interface.js';

@@ -333,10 +333,10 @@ export class SseBroker {
         SSE_MESSAGES.INVALID_REVOCATION_TTL(opts.ttl),
       );
     // Stored first: a reconnect racing the close is refused.
-    await this.revocations.revoke(userId, opts.tenantId, ttl);
+    const notBefore = await this.revocations.revoke(userId, opts.tenantId, ttl);
     const { count } = await this.hub.control({
       select: { userId, tenantId: opts.tenantId },
-      action: { type: 'close', reason: 'revoked' },
+      action: { type: 'close', reason: 'revoked', notBefore },
     });
     return count;
   }

@@ -24,6 +24,7 @@ import {
 } from '../core/sse-target.js';
 import { ShuttingDownError } from '../errors/shutting-down.error.js';
 import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
+import { TokenRevokedError } from '../errors/token-revoked.error.js';
 import { TooManyConnectionsError } from '../errors/too-many-connections.error.js';
 import { TransportUnavailableError } from '../errors/transport-unavailable.error.js';
 import { UserConnectionLimitError } from '../errors/user-connection-limit.error.js';
@@ -42,9 +43,18 @@ import {
   type SseControlResult,
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
+import { InMemoryRevocations } from '../transport/memory/in-memory.revocations.js';
 import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
+import { issuedBefore } from './sse-revocations.js';
 import { changedTopics, selectStreams } from './stream-control.util.js';
 import { SubjectRegistry } from './subject-registry.js';
+
+/**
+ * How long an instance remembers a revocation it executed, for requests that
+ * were authenticated before it and are admitted after it: far longer than a
+ * request takes from its guard to its admission.
+ */
+const ADMISSION_REVOCATION_MS = 60_000;
 
 /** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
 const SHUTDOWN_GRACE_MS = 500;
@@ -66,6 +76,12 @@ export class SseConnectionHub
   private readonly clients = new Map<string, SseConnection>();
   private readonly users = new Map<string, Set<SseConnection>>();
   private readonly events = new Subject<SseConnectionEvent>();
+  /**
+   * Revocations executed here lately, by user key: a request authenticated
+   * before one may reach admission after it closed the user's streams, and
+   * is refused as the guard would now refuse it.
+   */
+  private readonly revokedHere = new InMemoryRevocations();
   private readonly startedAt = new Date();
   private running = true;
   private messagesPublished = 0;
@@ -148,6 +164,11 @@ export class SseConnectionHub
       throw this.userCapReached();
     }
     if (!this.transport.ready) throw this.unavailable();
+    if (
+      this.revokedHere.size > 0 &&
+      issuedBefore(identity, this.revokedHere.revokedBefore(userKey))
+    )
+      throw this.refused(new TokenRevokedError(SSE_MESSAGES.TOKEN_REVOKED()));
     const connection = new SseConnection(
       this.transport.newClientId(),
       identity,
@@ -243,6 +264,12 @@ export class SseConnectionHub
     const { action } = command;
     switch (action.type) {
       case 'close':
+        if (action.notBefore !== undefined && command.select.userId)
+          this.revokedHere.revoke(
+            scopedKey(command.select.tenantId, command.select.userId),
+            action.notBefore,
+            ADMISSION_REVOCATION_MS,
+          );
         streams.forEach((c) => c.close(action.reason));
         return { count: streams.length };
       case 'expiry':

@@ -23,14 +23,15 @@ export class SseRevocations {
     @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
   ) {}
 
-  /** Refuses the user's credentials issued before now, for `ttl` ms. */
-  revoke(
+  /** Refuses the user's credentials issued before now, for `ttl` ms; resolves with the cut (epoch ms). */
+  async revoke(
     userId: string,
     tenantId: string | undefined,
     ttl: number,
-  ): Promise<void> {
+  ): Promise<number> {
     const notBefore = Math.floor(Date.now() / 1_000) * 1_000;
-    return this.transport.revoke(scopedKey(tenantId, userId), notBefore, ttl);
+    await this.transport.revoke(scopedKey(tenantId, userId), notBefore, ttl);
+    return notBefore;
   }
 
   /**
@@ -40,14 +41,23 @@ export class SseRevocations {
    * for no promise), or one Redis GET.
    */
   isRevoked(identity: SseIdentity): boolean | Promise<boolean> {
-    const { issuedAt } = identity;
-    if (issuedAt === undefined) return false;
-    const issued = issuedAt instanceof Date ? issuedAt.getTime() : issuedAt;
+    if (identity.issuedAt === undefined) return false;
     const notBefore = this.transport.revokedBefore(
       scopedKey(identity.tenantId, identity.userId),
     );
     return notBefore instanceof Promise
-      ? notBefore.then((at) => at !== undefined && issued < at)
-      : notBefore !== undefined && issued < notBefore;
+      ? notBefore.then((at) => issuedBefore(identity, at))
+      : issuedBefore(identity, notBefore);
   }
+}
+
+/** Whether the identity's credentials were issued before `notBefore` (epoch ms); never without both. @internal */
+export function issuedBefore(
+  identity: SseIdentity,
+  notBefore: number | undefined,
+): boolean {
+  const { issuedAt } = identity;
+  if (issuedAt === undefined || notBefore === undefined) return false;
+  const issued = issuedAt instanceof Date ? issuedAt.getTime() : issuedAt;
+  return issued < notBefore;
 }

@@ -44,7 +44,12 @@ export interface SseStreamSelector {
 
 /** What a control command does to the streams it selects. @internal */
 export type SseControlAction =
-  | { type: 'close'; reason: 'disconnected' | 'revoked' }
+  | {
+      type: 'close';
+      reason: 'disconnected' | 'revoked';
+      /** With `revoked`: the revocation's cut (epoch ms), for streams still being admitted. */
+      notBefore?: number;
+    }
   /** The credentials' new expiry, epoch ms; undefined: none. */
   | { type: 'expiry'; expiresAt?: number }
   | { type: 'topics'; add: readonly string[]; remove: readonly string[] };
