@@ -263,7 +263,8 @@ function property(options: TestAppOptions, instances: number): void {
               gate,
             };
           }
-          apps.forEach((app) => app.broker.disconnect(victim.clientId!));
+          // Synchronous on the memory transport; a control command on Redis.
+          sends.push(apps[0].broker.disconnect(victim.clientId!));
         }
       }
       // Some disconnects last longer than others: a few turns, or a few milliseconds.

@@ -42,7 +42,7 @@ describe.each(RUNS)(
       const first = await t.broker.sendToUser('browser', 'note', { n: 1 });
       await until(() => seen.some((e) => e.type === 'heartbeat'));
 
-      t.broker.disconnectUser('browser');
+      await t.broker.disconnectUser('browser');
       await until(
         () => seen.filter((e) => e.type === 'connected').length === 2,
       );

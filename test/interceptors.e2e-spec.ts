@@ -87,7 +87,7 @@ describe.each(WRITERS)(
       const second = await t.broker.sendToUser('resumer', 'note', { n: 2 });
       await until(() => seen.filter((e) => e.type === 'note').length === 2);
 
-      t.broker.disconnectUser('resumer');
+      await t.broker.disconnectUser('resumer');
       await until(
         () => seen.filter((e) => e.type === 'connected').length === 2,
       );

@@ -84,7 +84,7 @@ describe.each(RUNS)('Last-Event-ID replay (%s, %s)', (writer, adapter) => {
   it('gives a fresh client a cursor, so a reconnect before its first message still replays what it missed', async () => {
     const first = await t.connect({ sub: 'bea' });
     const cursor = (await first.waitForEvent('connected')).lastEventId;
-    t.broker.disconnectUser('bea');
+    await t.broker.disconnectUser('bea');
     await first.ended;
     const missed = await t.broker.sendToUser('bea', 'while-away', 1);
 

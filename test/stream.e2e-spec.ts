@@ -268,12 +268,12 @@ describe.each(RUNS)('stream endpoint (%s writer, %s)', (writer, adapter) => {
     const { clientId } = JSON.parse((await one.waitForEvent('connected')).data);
     await two.waitForEvent('connected');
 
-    expect(t.broker.disconnect(clientId)).toBe(true);
+    expect(await t.broker.disconnect(clientId)).toBe(true);
     expect(JSON.parse((await one.waitForEvent('close')).data)).toEqual({
       reason: 'disconnected',
     });
-    expect(t.broker.disconnect(clientId)).toBe(false);
-    expect(t.broker.disconnectUser('mia')).toBe(1);
+    expect(await t.broker.disconnect(clientId)).toBe(false);
+    expect(await t.broker.disconnectUser('mia')).toBe(1);
     await two.waitForEvent('close');
     await Promise.all([one.ended, two.ended]);
   });

@@ -192,7 +192,7 @@ describe.each(RUNS)('the testing kit (%s, %s)', (writer, adapter) => {
 
   it('sees the server end the stream: the close event, then waits fail at once', async () => {
     const client = await connect({ userId: 'fay' });
-    broker.disconnect(client.clientId);
+    await broker.disconnect(client.clientId);
     const close = await client.expectEvent('close');
     expect(close.data).toEqual({ reason: 'disconnected' });
     await expect(client.next('stock.level')).rejects.toThrow(

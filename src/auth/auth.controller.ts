@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  Inject,
   HttpStatus,
   Post,
   Req,
@@ -12,7 +13,13 @@ import {
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Request, Response } from 'express';
-import { SseAuthGuard, type SseIdentity, SseUser } from 'nestjs-sse-broker';
+import {
+  SseAuthenticator,
+  SseAuthGuard,
+  SseBroker,
+  type SseIdentity,
+  SseUser,
+} from 'nestjs-sse-broker';
 import { jwtSecret } from '../config/jwt-secret.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthService } from './auth.service.js';
@@ -30,6 +37,8 @@ export class AuthController {
   constructor(
     private readonly users: UsersRepository,
     private readonly auth: AuthService,
+    private readonly sse: SseBroker,
+    @Inject(SseAuthenticator) private readonly tokens: SseAuthenticator,
   ) {}
 
   /**
@@ -65,10 +74,27 @@ export class AuthController {
     return { access_token: token };
   }
 
+  /**
+   * Clears the cookie and, when the request carries a valid token, signs its
+   * user out everywhere: the user's streams in other tabs and devices close,
+   * and the tokens issued before now are refused until they would expire.
+   */
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  logout(@Res({ passthrough: true }) res: Response): void {
+  async logout(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     res.clearCookie(TOKEN_COOKIE, { path: '/' });
+    // An expired or already revoked token has nothing left to sign out.
+    const identity = await Promise.resolve(this.tokens.authenticate(req)).catch(
+      () => null,
+    );
+    if (identity)
+      await this.sse.revokeUser(identity.userId, {
+        tenantId: identity.tenantId,
+        ttl: TOKEN_TTL_SECONDS * 1000,
+      });
   }
 
   /** The caller, as the token describes it, with the display name. */

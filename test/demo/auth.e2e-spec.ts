@@ -73,4 +73,53 @@ describe.each(DATABASES)('demo auth (%s)', (kind) => {
     expect(res.status).toBe(204);
     expect(String(res.headers['set-cookie'])).toMatch(/sse_token=;/);
   });
+
+  it("closes the user's other tabs on logout and refuses their token, not another user's", async () => {
+    const token = await demo.login('bob');
+    const other = await demo.login('carol');
+    const tabs = [await demo.stream(token), await demo.stream(token)];
+    const carol = await demo.stream(other);
+    // Tokens count whole seconds: a logout refuses those issued before its second.
+    const issued = JSON.parse(
+      Buffer.from(token.split('.')[1], 'base64url').toString(),
+    ) as { iat: number };
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, (issued.iat + 1) * 1_000 - Date.now())),
+    );
+
+    const res = await demo
+      .http()
+      .post('/auth/logout')
+      .set('Cookie', `sse_token=${token}`);
+    expect(res.status).toBe(204);
+    for (const tab of tabs) {
+      const close = await tab.expectEvent('close');
+      expect(close.data).toEqual({ reason: 'revoked' });
+    }
+    const me = await demo
+      .http()
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${token}`);
+    expect(me.status).toBe(401);
+    expect(me.body).toMatchObject({ code: 'token_revoked' });
+    expect(
+      (
+        await demo
+          .http()
+          .get('/auth/me')
+          .set('Authorization', `Bearer ${other}`)
+      ).status,
+    ).toBe(200);
+    expect(carol.events.map((e) => e.event)).not.toContain('close');
+    // Signing in again gives a token that works.
+    const again = await demo.login('bob');
+    expect(
+      (
+        await demo
+          .http()
+          .get('/auth/me')
+          .set('Authorization', `Bearer ${again}`)
+      ).status,
+    ).toBe(200);
+  });
 });

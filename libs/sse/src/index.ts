@@ -44,6 +44,7 @@ export {
   DEFAULT_SSE_METRICS_OPTIONS,
   DEFAULT_SSE_OPTIONS,
   DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS,
+  DEFAULT_SSE_REVOKE_OPTIONS,
 } from './options/sse-options.defaults.js';
 
 export { SseBroker } from './broker/sse-broker.js';
@@ -51,6 +52,7 @@ export type {
   SseHistoryPage,
   SseMessage,
   SsePublishOptions,
+  SseRevokeOptions,
 } from './core/sse-message.interface.js';
 export type {
   SseAnyEvents,
@@ -121,6 +123,8 @@ export { RateLimitedError } from './errors/rate-limited.error.js';
 export { TopicForbiddenError } from './errors/topic-forbidden.error.js';
 export { QueryTokenNotAllowedError } from './errors/query-token-not-allowed.error.js';
 export { InvalidIdempotencyKeyError } from './errors/invalid-idempotency-key.error.js';
+export { InvalidRevocationTtlError } from './errors/invalid-revocation-ttl.error.js';
+export { TokenRevokedError } from './errors/token-revoked.error.js';
 
 export { setSseServerTimeouts } from './http/sse-server-timeouts.util.js';
 export type { SseServerTimeouts } from './options/sse-server-timeouts.interface.js';

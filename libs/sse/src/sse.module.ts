@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { SseAuthenticator } from './auth/sse-authenticator.interface.js';
 import { SseTopicAuthorizer } from './auth/sse-topic-authorizer.interface.js';
 import { SseBroker } from './broker/sse-broker.js';
+import { SseRevocations } from './broker/sse-revocations.js';
 import { SseAuthGuard } from './http/sse-auth.guard.js';
 import { SseErrorFilter } from './http/sse-error.filter.js';
 import { SseStreams } from './http/sse-streams.service.js';
@@ -51,6 +52,8 @@ function withSseProviders(
       SseBroker,
       SseStreams,
       SseAuthGuard,
+      // The guard's dependency, for the application's routes that use it.
+      SseRevocations,
       SseErrorFilter,
       SseAuthenticator,
       SseTopicAuthorizer,

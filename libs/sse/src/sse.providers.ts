@@ -5,6 +5,7 @@ import { SseAuthenticator } from './auth/sse-authenticator.interface.js';
 import { SseTopicAuthorizer } from './auth/sse-topic-authorizer.interface.js';
 import { SseBroker } from './broker/sse-broker.js';
 import { SseConnectionHub } from './broker/sse-connection-hub.js';
+import { SseRevocations } from './broker/sse-revocations.js';
 import { InvalidSseOptionsError } from './errors/invalid-sse-options.error.js';
 import { SSE_MESSAGES } from './errors/sse-error.messages.js';
 import { SseAddressRateGuard } from './http/sse-address-rate.guard.js';
@@ -17,6 +18,7 @@ import { SseStreamAdmissionGuard } from './http/sse-stream-admission.guard.js';
 import {
   SsePublishBodyPipe,
   SseStreamQueryPipe,
+  SseTopicsChangePipe,
 } from './http/sse-validation.pipes.js';
 import { loadSseMetrics, SSE_METRICS } from './metrics/load-sse-metrics.js';
 import { resolveSseOptions } from './options/resolve-sse-options.js';
@@ -88,12 +90,14 @@ export function createSseProviders(given?: SseModuleOptions): Provider[] {
       },
     ),
     SseConnectionHub,
+    SseRevocations,
     SseBroker,
     SseAuthGuard,
     SseAdminGuard,
     SseErrorFilter,
     SseStreamQueryPipe,
     SsePublishBodyPipe,
+    SseTopicsChangePipe,
     SseStreamAdmission,
     SseStreams,
     SseStreamAdmissionGuard,

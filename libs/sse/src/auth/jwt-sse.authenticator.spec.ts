@@ -1,14 +1,21 @@
 import { identityFromClaims } from './jwt-sse.authenticator.js';
 
 describe('identityFromClaims', () => {
-  it('maps sub, tid, roles and exp to an identity', () => {
+  it('maps sub, tid, roles, exp and iat to an identity', () => {
     expect(
-      identityFromClaims({ sub: 'ana', tid: 'acme', roles: ['a'], exp: 10 }),
+      identityFromClaims({
+        sub: 'ana',
+        tid: 'acme',
+        roles: ['a'],
+        exp: 10,
+        iat: 4,
+      }),
     ).toEqual({
       userId: 'ana',
       tenantId: 'acme',
       roles: ['a'],
       expiresAt: 10_000,
+      issuedAt: 4_000,
     });
   });
 

@@ -58,7 +58,7 @@ export class JwtSseAuthenticator implements SseAuthenticator {
 export function identityFromClaims(
   claims: Record<string, unknown>,
 ): SseIdentity | null {
-  const { sub, tid, roles, exp } = claims;
+  const { sub, tid, roles, exp, iat } = claims;
   if (!isIdentifier(sub)) return null;
   if (tid !== undefined && !isIdentifier(tid)) return null;
   if (
@@ -72,5 +72,6 @@ export function identityFromClaims(
     tenantId: tid,
     roles: (roles as string[] | undefined) ?? [],
     expiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
+    issuedAt: typeof iat === 'number' ? iat * 1000 : undefined,
   };
 }

@@ -17,4 +17,10 @@ export interface SseIdentity {
    * is closed with `event: close {reason: 'token_expired'}` at that moment.
    */
   expiresAt?: number | Date;
+  /**
+   * When the credentials were issued (epoch milliseconds, or a Date; the JWT
+   * `iat` claim). `revokeUser()` refuses credentials issued before the
+   * revocation; without it, the identity is never refused as revoked.
+   */
+  issuedAt?: number | Date;
 }

@@ -8,16 +8,20 @@ import { MemoryTransport } from '../transport/memory/memory.transport.js';
 import { SSE_TRANSPORT } from '../transport/sse-transport.interface.js';
 import { SseBroker } from './sse-broker.js';
 import { SseConnectionHub } from './sse-connection-hub.js';
+import { SseRevocations } from './sse-revocations.js';
 
 /** A started broker on the memory transport, and the hub behind it. */
-async function start(
-  options: SseRootOptions = {},
-): Promise<{ broker: SseBroker; hub: SseConnectionHub }> {
+async function start(options: SseRootOptions = {}): Promise<{
+  broker: SseBroker;
+  hub: SseConnectionHub;
+  revocations: SseRevocations;
+}> {
   const resolved = resolveSseOptions({ auth: { secret: 's' }, ...options });
   const moduleRef = await Test.createTestingModule({
     providers: [
       SseBroker,
       SseConnectionHub,
+      SseRevocations,
       { provide: SSE_RESOLVED_OPTIONS, useValue: resolved },
       {
         provide: SSE_TRANSPORT,
@@ -29,6 +33,7 @@ async function start(
   return {
     broker: moduleRef.get(SseBroker),
     hub: moduleRef.get(SseConnectionHub),
+    revocations: moduleRef.get(SseRevocations),
   };
 }
 
@@ -126,9 +131,42 @@ describe('SseBroker', () => {
     await expect(b.sendToClient('gone', 'x', 1)).resolves.toMatchObject({
       target: { type: 'client', clientId: 'gone' },
     });
-    expect(b.disconnect('gone')).toBe(false);
-    expect(b.disconnectUser('nobody')).toBe(0);
+    await expect(b.disconnect('gone')).resolves.toBe(false);
+    await expect(b.disconnectUser('nobody')).resolves.toBe(0);
+    await expect(b.subscribe('nobody', 'a')).resolves.toBe(0);
   });
+
+  it('keeps a revocation for its ttl: credentials issued before it are refused, later ones accepted', async () => {
+    const { broker: b, revocations } = await start();
+    const now = Date.now();
+    const old = {
+      userId: 'eve',
+      tenantId: 't',
+      roles: [],
+      issuedAt: now - 5_000,
+    };
+    expect(await revocations.isRevoked(old)).toBe(false);
+    await expect(b.revokeUser('eve', { tenantId: 't' })).resolves.toBe(0);
+    expect(await revocations.isRevoked(old)).toBe(true);
+    // Another tenant's user of the same id, and a token without iat, are not refused.
+    expect(await revocations.isRevoked({ ...old, tenantId: 'u' })).toBe(false);
+    expect(await revocations.isRevoked({ ...old, issuedAt: undefined })).toBe(
+      false,
+    );
+    expect(
+      await revocations.isRevoked({ ...old, issuedAt: new Date(now + 1_000) }),
+    ).toBe(false);
+  });
+
+  it.each([0, 999, 1.5, Number.NaN, 31_536_000_001])(
+    'refuses a revocation ttl of %p',
+    async (ttl) => {
+      const b = await broker();
+      await expect(b.revokeUser('eve', { ttl })).rejects.toMatchObject({
+        code: 'invalid_revocation_ttl',
+      });
+    },
+  );
 
   it('reports not running after shutdown and refuses new streams', async () => {
     const { broker: b, hub } = await start();

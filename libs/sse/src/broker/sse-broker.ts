@@ -17,6 +17,7 @@ import type {
   SseHistoryPage,
   SseMessage,
   SsePublishOptions,
+  SseRevokeOptions,
 } from '../core/sse-message.interface.js';
 import type {
   SseInstanceStats,
@@ -35,17 +36,23 @@ import {
   assertUserId,
   serializeData,
 } from '../core/sse-validation.js';
+import { InvalidRevocationTtlError } from '../errors/invalid-revocation-ttl.error.js';
 import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import { TopicsDisabledError } from '../errors/topics-disabled.error.js';
 import {
   type ResolvedSseOptions,
   SSE_RESOLVED_OPTIONS,
 } from '../options/resolved-sse-options.interface.js';
+import { DEFAULT_SSE_REVOKE_OPTIONS } from '../options/sse-options.defaults.js';
 import {
   SSE_TRANSPORT,
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
 import { SseConnectionHub } from './sse-connection-hub.js';
+import { SseRevocations } from './sse-revocations.js';
+
+/** A year: the longest a revocation may be kept. */
+const MAX_REVOCATION_TTL = 31_536_000_000;
 
 /**
  * The broker: publish to users, topics, a tenant's broadcast or one client,
@@ -91,6 +98,7 @@ export class SseBroker<Events extends SseEventMap = SseAnyEvents> {
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
     @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
     private readonly hub: SseConnectionHub,
+    private readonly revocations: SseRevocations,
   ) {
     this.connections$ = hub.connections$;
     this.readiness$ = transport.readiness$;
@@ -326,25 +334,111 @@ export class SseBroker<Events extends SseEventMap = SseAnyEvents> {
   }
 
   /**
-   * Closes one stream of this instance with `event: close {reason:
-   * 'disconnected'}`. Returns false when no such stream is open here. A
-   * browser EventSource reconnects by itself: revoke the user's credentials
-   * too to keep it out.
+   * Closes one stream, on whichever instance holds it, with `event: close
+   * {reason: 'disconnected'}`. Resolves with false when no such stream is
+   * open anywhere. A browser EventSource reconnects by itself: use
+   * {@link revokeUser} to keep the user out.
    */
-  disconnect(clientId: string): boolean {
-    const connection = this.hub.client(clientId);
-    if (!connection) return false;
-    connection.close('disconnected');
-    return true;
+  async disconnect(clientId: string): Promise<boolean> {
+    const { count } = await this.hub.control({
+      select: { clientId, anyTenant: true },
+      action: { type: 'close', reason: 'disconnected' },
+    });
+    return count > 0;
   }
 
-  /** Closes every stream of one user on this instance; returns how many were closed. */
-  disconnectUser(userId: string, opts: SsePublishOptions = {}): number {
-    const connections = this.hub.clientsOfUser(userId, opts.tenantId);
-    if (!connections) return 0;
-    const all = [...connections];
-    all.forEach((c) => c.close('disconnected'));
-    return all.length;
+  /**
+   * Closes every stream of one user (in `opts.tenantId`) on every instance,
+   * with `event: close {reason: 'disconnected'}`; resolves with how many
+   * were closed.
+   */
+  async disconnectUser(
+    userId: string,
+    opts: SsePublishOptions = {},
+  ): Promise<number> {
+    assertUserId(userId);
+    assertTenantId(opts.tenantId);
+    const { count } = await this.hub.control({
+      select: { userId, tenantId: opts.tenantId },
+      action: { type: 'close', reason: 'disconnected' },
+    });
+    return count;
+  }
+
+  /**
+   * Signs a user out everywhere: its credentials issued before now (the JWT
+   * `iat`) are refused on every instance with `401 token_revoked` for
+   * `opts.ttl` ms (set it to your tokens' longest lifetime), then every
+   * stream of the user is closed with `event: close {reason: 'revoked'}`,
+   * which tells a client not to reconnect. Credentials issued from the
+   * second of the revocation on are accepted. Resolves with how many
+   * streams were closed.
+   *
+   * @example
+   * ```ts
+   * await this.sse.revokeUser(user.id, { tenantId: user.tenantId, ttl: 8 * 3600_000 });
+   * ```
+   */
+  async revokeUser(
+    userId: string,
+    opts: SseRevokeOptions = {},
+  ): Promise<number> {
+    assertUserId(userId);
+    assertTenantId(opts.tenantId);
+    const ttl = opts.ttl ?? DEFAULT_SSE_REVOKE_OPTIONS.ttl;
+    if (!Number.isInteger(ttl) || ttl < 1_000 || ttl > MAX_REVOCATION_TTL)
+      throw new InvalidRevocationTtlError(
+        SSE_MESSAGES.INVALID_REVOCATION_TTL(opts.ttl),
+      );
+    // Stored first: a reconnect racing the close is refused.
+    const notBefore = await this.revocations.revoke(userId, opts.tenantId, ttl);
+    const { count } = await this.hub.control({
+      select: { userId, tenantId: opts.tenantId },
+      action: { type: 'close', reason: 'revoked', notBefore },
+    });
+    return count;
+  }
+
+  /**
+   * Adds a topic to every open stream of one user (in `opts.tenantId`), on
+   * every instance; messages published to it from the moment this resolves
+   * reach those streams. Streams that have the topic already, or as many
+   * topics as `maxTopicsPerConnection`, are left as they are. Resolves with
+   * how many streams changed. A stream that reconnects gets the topics of
+   * its URL: see docs/DELIVERY.md.
+   */
+  async subscribe(
+    userId: string,
+    topic: string,
+    opts: SsePublishOptions = {},
+  ): Promise<number> {
+    return this.changeTopics(userId, opts, [topic], []);
+  }
+
+  /** Removes a topic from every open stream of one user, on every instance; resolves with how many streams changed. */
+  async unsubscribe(
+    userId: string,
+    topic: string,
+    opts: SsePublishOptions = {},
+  ): Promise<number> {
+    return this.changeTopics(userId, opts, [], [topic]);
+  }
+
+  private async changeTopics(
+    userId: string,
+    opts: SsePublishOptions,
+    add: string[],
+    remove: string[],
+  ): Promise<number> {
+    this.assertTopicsEnabled();
+    assertUserId(userId);
+    assertTenantId(opts.tenantId);
+    [...add, ...remove].forEach((topic) => assertTopic(topic));
+    const { count } = await this.hub.control({
+      select: { userId, tenantId: opts.tenantId },
+      action: { type: 'topics', add, remove },
+    });
+    return count;
   }
 
   private observe(

@@ -27,6 +27,7 @@ import {
 import { SseError } from '../errors/sse.error.js';
 import { ShuttingDownError } from '../errors/shutting-down.error.js';
 import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
+import { TokenRevokedError } from '../errors/token-revoked.error.js';
 import { TooManyConnectionsError } from '../errors/too-many-connections.error.js';
 import { TransportUnavailableError } from '../errors/transport-unavailable.error.js';
 import { UserConnectionLimitError } from '../errors/user-connection-limit.error.js';
@@ -43,11 +44,23 @@ import {
 import { SseHeartbeatScheduler } from '../stream/sse-heartbeat.scheduler.js';
 import {
   SSE_TRANSPORT,
+  type SseControlCommand,
+  type SseControlResult,
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
+import { InMemoryRevocations } from '../transport/memory/in-memory.revocations.js';
 import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
 import { SseRateLimits } from './sse-rate-limits.js';
+import { issuedBefore } from './sse-revocations.js';
+import { changedTopics, selectStreams } from './stream-control.util.js';
 import { SubjectRegistry } from './subject-registry.js';
+
+/**
+ * How long an instance remembers a revocation it executed, for requests that
+ * were authenticated before it and are admitted after it: far longer than a
+ * request takes from its guard to its admission.
+ */
+const ADMISSION_REVOCATION_MS = 60_000;
 
 /** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
 const SHUTDOWN_GRACE_MS = 500;
@@ -69,6 +82,12 @@ export class SseConnectionHub
   private readonly clients = new Map<string, SseConnection>();
   private readonly users = new Map<string, Set<SseConnection>>();
   private readonly events = new Subject<SseConnectionEvent>();
+  /**
+   * Revocations executed here lately, by user key: a request authenticated
+   * before one may reach admission after it closed the user's streams, and
+   * is refused as the guard would now refuse it.
+   */
+  private readonly revokedHere = new InMemoryRevocations();
   private readonly startedAt = new Date();
   private running = true;
   private messagesPublished = 0;
@@ -117,6 +136,7 @@ export class SseConnectionHub
     });
     transport.listen({
       deliver: (envelope) => this.dispatch(envelope),
+      execute: (command) => this.execute(command),
       resume: () => {
         this.metrics?.transportResumed();
         this.clients.forEach((c) => c.resume());
@@ -198,6 +218,11 @@ export class SseConnectionHub
       throw this.userCapReached();
     }
     if (!this.transport.ready) throw this.unavailable();
+    if (
+      this.revokedHere.size > 0 &&
+      issuedBefore(identity, this.revokedHere.revokedBefore(userKey))
+    )
+      throw this.refused(new TokenRevokedError(SSE_MESSAGES.TOKEN_REVOKED()));
     const connection = new SseConnection(
       this.transport.newClientId(),
       identity,
@@ -293,6 +318,47 @@ export class SseConnectionHub
     } else reached = this.targets.next(targetKey(target), envelope);
     if (reached && this.metrics)
       this.metrics.messageDispatched(envelope.createdAt, target.tenantId);
+  }
+
+  /**
+   * Runs a control command on every instance (on the one holding the stream
+   * when it names one) and merges what each did.
+   */
+  control(command: SseControlCommand): Promise<SseControlResult> {
+    return this.transport.control(command);
+  }
+
+  /** Runs a control command on this instance's streams. */
+  async execute(command: SseControlCommand): Promise<SseControlResult> {
+    const streams = selectStreams(command.select, this);
+    const { action } = command;
+    switch (action.type) {
+      case 'close':
+        if (action.notBefore !== undefined && command.select.userId)
+          this.revokedHere.revoke(
+            scopedKey(command.select.tenantId, command.select.userId),
+            action.notBefore,
+            ADMISSION_REVOCATION_MS,
+          );
+        streams.forEach((c) => c.close(action.reason));
+        return { count: streams.length };
+      case 'expiry':
+        streams.forEach((c) => c.renew(action.expiresAt));
+        return { count: streams.length };
+      case 'topics': {
+        const changes = await Promise.all(
+          streams.map((c) => this.retopic(c, action.add, action.remove)),
+        );
+        const result: SseControlResult = {
+          count: changes.filter((changed) => changed === true).length,
+        };
+        if (command.select.clientId !== undefined && streams.length === 1) {
+          if (changes[0] === 'too_many') result.refused = 'too_many_topics';
+          result.topics = [...streams[0].topics];
+        }
+        return result;
+      }
+    }
   }
 
   /**
@@ -430,14 +496,56 @@ export class SseConnectionHub
     return maxConnections;
   }
 
-  /** Adds the connection to its targets; the returned Subscription takes it out. */
+  /** Adds the connection to its targets; the returned Subscription takes it out of those it has then. */
   private subscribe(connection: SseConnection): Subscription {
-    const keys = subscriptionKeys(connection);
-    const deliver = (envelope: SseEnvelope) => connection.deliver(envelope);
-    keys.forEach((key) => this.targets.add(key, deliver));
-    return new Subscription(() =>
-      keys.forEach((key) => this.targets.remove(key, deliver)),
+    const { receive } = connection;
+    subscriptionKeys(connection).forEach((key) =>
+      this.targets.add(key, receive),
     );
+    return new Subscription(() =>
+      subscriptionKeys(connection).forEach((key) =>
+        this.targets.remove(key, receive),
+      ),
+    );
+  }
+
+  /**
+   * Changes a stream's topics: true when they changed, `'too_many'` when
+   * the change would exceed `maxTopicsPerConnection`. An added topic is
+   * subscribed on the transport before this resolves, so that every message
+   * published to it afterwards reaches the stream.
+   */
+  private async retopic(
+    connection: SseConnection,
+    add: readonly string[],
+    remove: readonly string[],
+  ): Promise<boolean | 'too_many'> {
+    const change = changedTopics(
+      connection.topics,
+      add,
+      remove,
+      this.options.maxTopicsPerConnection,
+    );
+    if (change === undefined || change === 'too_many') return change ?? false;
+    const { tenantId, receive } = connection;
+    const key = (topic: string) =>
+      targetKey({ type: 'topic', topic, tenantId });
+    connection.topics = change.topics;
+    // A stream that closed meanwhile has already left its targets.
+    if (this.clients.has(connection.id)) {
+      change.removed.forEach((topic) =>
+        this.targets.remove(key(topic), receive),
+      );
+      change.added.forEach((topic) => this.targets.add(key(topic), receive));
+    }
+    // Unconfirmed (Redis is slow or away), the stream catches up through
+    // the history of all its targets, this one included: now, and again
+    // when the subscriber is back if it was lost.
+    if (change.added.length > 0)
+      await this.transport
+        .settle(change.added.map(key))
+        .catch(() => connection.resume());
+    return true;
   }
 
   /**

@@ -19,6 +19,19 @@ export interface SseMessage<T = unknown, E extends string = string> {
   createdAt: Date;
 }
 
+/** Options of `revokeUser()`. @publicApi */
+export interface SseRevokeOptions {
+  /** The user's tenant; undefined for users without one. */
+  tenantId?: string;
+  /**
+   * How long the user's credentials issued before now are refused, in ms:
+   * the longest lifetime your tokens have (a refused token would have
+   * expired by then). 1000 – 31536000000 (a year).
+   * @default 86400000 (24 hours)
+   */
+  ttl?: number;
+}
+
 /** Options of the publish methods. @publicApi */
 export interface SsePublishOptions {
   /**

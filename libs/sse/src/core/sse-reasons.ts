@@ -6,7 +6,8 @@ export type SseCloseReason =
   | 'shutdown'
   | 'slow_consumer'
   | 'timeout'
-  | 'max_age';
+  | 'max_age'
+  | 'revoked';
 
 /** Why a client's cursor could not be honoured, as sent in its `reset` event. @publicApi */
 export type SseResetReason = 'unknown_cursor' | 'history_gap';

@@ -51,6 +51,10 @@ export const SSE_MESSAGES = {
     `rate limits are not enforced while the transport cannot count them (${reason}); requests are let through until it can.`,
   TOO_MANY_TOPICS: (count: number, max: number) =>
     `at most ${max} topics are allowed per stream (maxTopicsPerConnection); got ${count}.`,
+  INVALID_REVOCATION_TTL: (got: unknown) =>
+    `revokeUser's ttl must be an integer from 1000 to 31536000000 ms (the longest lifetime of your tokens); got ${describe(got)}.`,
+  TOKEN_REVOKED: () =>
+    'This token was revoked (the user signed out or was signed out); sign in again.',
   TOPIC_FORBIDDEN: (topic: string) =>
     `Not allowed to subscribe to topic "${topic}".`,
   QUERY_TOKEN_NOT_ALLOWED: () =>

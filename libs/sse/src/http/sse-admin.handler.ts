@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { SseBroker } from '../broker/sse-broker.js';
 import { SseConnectionHub } from '../broker/sse-connection-hub.js';
@@ -6,7 +6,7 @@ import { scopedKey } from '../core/sse-target.js';
 import type { SseMessage } from '../core/sse-message.interface.js';
 import type { SseStats } from '../core/sse-stats.interface.js';
 import type { SsePublishDto } from './dto/sse-publish.dto.js';
-import { SseHttpException } from './sse-http.exception.js';
+import { clientNotFound } from './sse-client.handler.js';
 
 /**
  * What the admin routes do; they are declared per registration, only with
@@ -70,16 +70,19 @@ export class SseAdminHandler {
     };
   }
 
-  /** `DELETE /<path>/clients/:id` → 204, or 404 for a client unknown in the caller's tenant. */
-  protected disconnectClient(admin: SseIdentity, clientId: string): void {
-    const client = this.broker.getClient(clientId);
-    if (!client || client.tenantId !== admin.tenantId) {
-      throw new SseHttpException(
-        HttpStatus.NOT_FOUND,
-        'client_not_found',
-        `No open stream with id "${clientId}".`,
-      );
-    }
-    this.broker.disconnect(clientId);
+  /**
+   * `DELETE /<path>/clients/:id` → 204 once the stream, on whichever
+   * instance holds it, is closed; 404 for a stream unknown in the caller's
+   * tenant.
+   */
+  protected async disconnectClient(
+    admin: SseIdentity,
+    clientId: string,
+  ): Promise<void> {
+    const { count } = await this.hub.control({
+      select: { clientId, tenantId: admin.tenantId },
+      action: { type: 'close', reason: 'disconnected' },
+    });
+    if (count === 0) throw clientNotFound(clientId);
   }
 }

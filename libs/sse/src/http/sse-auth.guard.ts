@@ -9,8 +9,10 @@ import {
 } from '@nestjs/common';
 import { SseAuthenticator } from '../auth/sse-authenticator.interface.js';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
+import { SseRevocations } from '../broker/sse-revocations.js';
 import { isIdentifier } from '../core/sse-validation.js';
 import { SseError } from '../errors/sse.error.js';
+import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
 import {
   rawRequest,
   rawResponse,
@@ -28,7 +30,9 @@ import { SSE_IDENTITY_KEY } from './sse-user.decorator.js';
  * token, an authenticator that throws, or an identity whose user or tenant
  * id is empty or holds control characters) gets the same
  * `401 { code: 'invalid_token' }`, decided before any stream header is sent.
- * Use it on your own `@Sse()` routes too.
+ * Credentials issued before a `revokeUser()` of their user still in force
+ * get `401 { code: 'token_revoked' }`. Use it on your own `@Sse()` routes
+ * too.
  * @publicApi
  */
 @Injectable()
@@ -37,6 +41,7 @@ export class SseAuthGuard implements CanActivate {
 
   constructor(
     @Inject(SseAuthenticator) private readonly authenticator: SseAuthenticator,
+    private readonly revocations: SseRevocations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -64,6 +69,13 @@ export class SseAuthGuard implements CanActivate {
     }
     if (!isIdentity(identity))
       throw invalidToken(http.getResponse<SseAdapterResponse>());
+    const revoked = this.revocations.isRevoked(identity);
+    if (revoked === true || (revoked !== false && (await revoked)))
+      throw invalidToken(
+        http.getResponse<SseAdapterResponse>(),
+        SSE_MESSAGES.TOKEN_REVOKED(),
+        'token_revoked',
+      );
     request[SSE_IDENTITY_KEY] = identity;
     return true;
   }
@@ -77,16 +89,14 @@ export class SseAuthGuard implements CanActivate {
 export function invalidToken(
   response: SseAdapterResponse,
   message = 'A valid access token is required: send "Authorization: Bearer <token>" or the token cookie.',
+  code: 'invalid_token' | 'token_revoked' = 'invalid_token',
 ): SseHttpException {
+  // RFC 6750 names a revoked token invalid_token too.
   rawResponse(response).setHeader(
     'WWW-Authenticate',
     'Bearer error="invalid_token"',
   );
-  return new SseHttpException(
-    HttpStatus.UNAUTHORIZED,
-    'invalid_token',
-    message,
-  );
+  return new SseHttpException(HttpStatus.UNAUTHORIZED, code, message);
 }
 
 function isIdentity(value: unknown): value is SseIdentity {

@@ -14,7 +14,7 @@ describe('createSseControllers', () => {
       adminRoutes: true,
       decorators: [SetMetadata('isPublic', true), UseGuards(AppGuard)],
     });
-    expect(controllers).toHaveLength(2);
+    expect(controllers).toHaveLength(3);
     for (const controller of controllers) {
       expect(Reflect.getMetadata('isPublic', controller)).toBe(true);
       const guards = Reflect.getMetadata(

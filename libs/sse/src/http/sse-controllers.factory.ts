@@ -28,6 +28,7 @@ import { SseAddressRateGuard } from './sse-address-rate.guard.js';
 import { SseAdminGuard } from './sse-admin.guard.js';
 import { SseAdminHandler } from './sse-admin.handler.js';
 import { SseAuthGuard } from './sse-auth.guard.js';
+import { SseClientHandler } from './sse-client.handler.js';
 import { SseErrorFilter } from './sse-error.filter.js';
 import { SseRawQuery } from './sse-raw-query.decorator.js';
 import { SseJsonBodyGuard } from './sse-json-body.guard.js';
@@ -39,6 +40,8 @@ import { SseUser } from './sse-user.decorator.js';
 import {
   SsePublishBodyPipe,
   SseStreamQueryPipe,
+  type SseTopicsChange,
+  SseTopicsChangePipe,
 } from './sse-validation.pipes.js';
 
 /** The route options of one registration, defaults applied. @internal */
@@ -49,7 +52,8 @@ export type SseRouteOptions = Required<
 
 /**
  * Declares the controllers of one module registration with Nest's own
- * decorators: `GET <path>/stream` with the chosen writer, and the admin
+ * decorators: `GET <path>/stream` with the chosen writer, the stream
+ * owner's `POST <path>/clients/:id/token` and `.../topics`, and the admin
  * routes when enabled. Each registration gets classes of its own, so two
  * registrations in one process keep separate routes. The application's
  * `decorators` are applied to each class first, so the guards they add run
@@ -74,9 +78,10 @@ export function createSseControllers(routes: SseRouteOptions): Type[] {
     routes.writer === 'nest'
       ? nestStreamController(path, fromApplication)
       : directStreamController(path, fromApplication);
+  const client = clientController(path, fromApplication);
   return routes.adminRoutes
-    ? [stream, adminController(path, fromApplication)]
-    : [stream];
+    ? [stream, client, adminController(path, fromApplication)]
+    : [stream, client];
 }
 
 /** What the error message shows of one entry: never a function's source. */
@@ -128,6 +133,37 @@ function nestStreamController(
   return SseStreamController;
 }
 
+/** The stream owner's routes, on every registration. */
+function clientController(path: string, fromApplication: ClassDecorator): Type {
+  @Controller({ path, version: VERSION_NEUTRAL })
+  @UseGuards(SseOriginGuard, SseAuthGuard)
+  @UseFilters(SseErrorFilter)
+  @fromApplication
+  class SseClientController extends SseClientHandler {
+    @Post('clients/:id/token')
+    @HttpCode(204)
+    tokenRoute(
+      @SseUser() identity: SseIdentity,
+      @Param('id') clientId: string,
+    ): Promise<void> {
+      return this.refreshToken(identity, clientId);
+    }
+
+    @Post('clients/:id/topics')
+    @HttpCode(200)
+    @UseGuards(SseJsonBodyGuard)
+    topicsRoute(
+      @SseUser() identity: SseIdentity,
+      @Param('id') clientId: string,
+      // Reflected as Object: an application's global pipes leave it alone.
+      @Body(SseTopicsChangePipe) change: Readonly<SseTopicsChange>,
+    ): Promise<{ topics: string[] }> {
+      return this.changeTopics(identity, clientId, change);
+    }
+  }
+  return SseClientController;
+}
+
 function adminController(path: string, fromApplication: ClassDecorator): Type {
   @Controller({ path, version: VERSION_NEUTRAL })
   @UseGuards(SseAuthGuard, SseAdminGuard)
@@ -160,8 +196,8 @@ function adminController(path: string, fromApplication: ClassDecorator): Type {
     disconnectRoute(
       @SseUser() admin: SseIdentity,
       @Param('id') clientId: string,
-    ): void {
-      this.disconnectClient(admin, clientId);
+    ): Promise<void> {
+      return this.disconnectClient(admin, clientId);
     }
   }
   return SseAdminController;

@@ -17,6 +17,7 @@ import { DEFAULT_SSE_OPTIONS } from '../options/sse-options.defaults.js';
 
 /** HTTP status of each domain error code; any other `SseError` is a 400. */
 const STATUS: Readonly<Record<string, number>> = {
+  token_revoked: HttpStatus.UNAUTHORIZED,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   topic_forbidden: HttpStatus.FORBIDDEN,
   too_many_user_connections: HttpStatus.TOO_MANY_REQUESTS,
@@ -79,6 +80,12 @@ export class SseErrorFilter implements ExceptionFilter<SseError> {
       httpAdapter.setHeader(response, 'Retry-After', String(error.retryAfter));
     else if (RETRY_LATER.has(error.code))
       httpAdapter.setHeader(response, 'Retry-After', this.retryAfter);
+    if (statusCode === HttpStatus.UNAUTHORIZED)
+      httpAdapter.setHeader(
+        response,
+        'WWW-Authenticate',
+        'Bearer error="invalid_token"',
+      );
     httpAdapter.reply(
       response,
       { statusCode, code: error.code, message },

@@ -48,17 +48,29 @@ export class SseStreamAdmission {
     query: SseStreamQuery,
   ): Promise<SseConnection> {
     const topics = [...new Set(query.topics ?? [])];
-    for (const topic of topics) {
-      if (!(await this.canSubscribe(identity, topic))) {
+    try {
+      await this.authorize(identity, topics);
+    } catch (err) {
+      if (err instanceof TopicForbiddenError)
         this.hub.refusedBefore('topic_forbidden');
-        throw new TopicForbiddenError(SSE_MESSAGES.TOPIC_FORBIDDEN(topic));
-      }
+      throw err;
     }
     // The browser's own reconnect sends the header; a page's first connect
     // can only pass the cursor in the URL.
     const header = request.headers['last-event-id'];
     const cursor = typeof header === 'string' ? header : query.lastEventId;
     return this.hub.admit(identity, topics, request, response, cursor);
+  }
+
+  /** Refuses with `403 topic_forbidden` the first topic the authorizer does not allow. */
+  async authorize(
+    identity: SseIdentity,
+    topics: readonly string[],
+  ): Promise<void> {
+    for (const topic of topics) {
+      if (!(await this.canSubscribe(identity, topic)))
+        throw new TopicForbiddenError(SSE_MESSAGES.TOPIC_FORBIDDEN(topic));
+    }
   }
 
   private async canSubscribe(

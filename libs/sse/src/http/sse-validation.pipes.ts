@@ -7,6 +7,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { validate } from 'class-validator';
+import { SSE_TOPIC_PATTERN } from '../core/sse-validation.js';
 import {
   type ResolvedSseOptions,
   SSE_RESOLVED_OPTIONS,
@@ -69,6 +70,62 @@ export class SseStreamQueryPipe implements PipeTransform {
       );
     }
     return query;
+  }
+}
+
+/** The body of `POST /<path>/clients/:id/topics`. @internal */
+export interface SseTopicsChange {
+  add: string[];
+  remove: string[];
+}
+
+/**
+ * Validates the body of `POST /<path>/clients/:id/topics`: an object with
+ * `add` and `remove`, each an optional array of at most
+ * `maxTopicsPerConnection` valid topics, nothing else (`400 invalid_body`);
+ * `400 topics_disabled` when topics are off.
+ * @internal
+ */
+@Injectable()
+export class SseTopicsChangePipe implements PipeTransform {
+  constructor(
+    @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
+  ) {}
+
+  transform(value: unknown): SseTopicsChange {
+    if (!this.options.enableTopics) {
+      throw new SseHttpException(
+        HttpStatus.BAD_REQUEST,
+        'topics_disabled',
+        'Topics are disabled on this server.',
+      );
+    }
+    const body = (value ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw invalidBody('the body must be a JSON object');
+    const unknown = Object.keys(body).filter(
+      (key) => key !== 'add' && key !== 'remove',
+    );
+    if (unknown.length > 0)
+      throw invalidBody(`property ${unknown[0].slice(0, 64)} should not exist`);
+    return {
+      add: this.topics(body.add, 'add'),
+      remove: this.topics(body.remove, 'remove'),
+    };
+  }
+
+  private topics(value: unknown, field: string): string[] {
+    if (value === undefined) return [];
+    const max = this.options.maxTopicsPerConnection;
+    if (!Array.isArray(value) || value.length > max)
+      throw invalidBody(`${field} must be an array of at most ${max} topics`);
+    for (const topic of value) {
+      if (typeof topic !== 'string' || !SSE_TOPIC_PATTERN.test(topic))
+        throw invalidBody(
+          `each topic in ${field} must be 1-128 characters of letters, digits and "_ . : - /"`,
+        );
+    }
+    return [...new Set(value as string[])];
   }
 }
 

@@ -56,6 +56,11 @@ export const DEFAULT_SSE_METRICS_OPTIONS = Object.freeze({
   }),
 });
 
+/** The defaults of {@link SseRevokeOptions} (`SseBroker.revokeUser`). @publicApi */
+export const DEFAULT_SSE_REVOKE_OPTIONS = Object.freeze({
+  ttl: 86_400_000,
+});
+
 /** The defaults of {@link SseRedisTransportOptions}. @publicApi */
 export const DEFAULT_SSE_REDIS_TRANSPORT_OPTIONS = Object.freeze({
   keyPrefix: 'sse:',

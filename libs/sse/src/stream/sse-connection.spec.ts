@@ -372,6 +372,30 @@ describe('SseConnection', () => {
     });
   });
 
+  it('moves its expiry to renewed credentials, and stays open without any when they have none', () => {
+    const { connection, host } = opened({ expiresAt: Date.now() + 1_000 });
+    connection.renew(Date.now() + 5_000);
+    jest.advanceTimersByTime(4_999);
+    expect(host.closes).toEqual([]);
+    connection.renew(undefined);
+    jest.advanceTimersByTime(60_000);
+    expect(host.closes).toEqual([]);
+    connection.renew(Date.now() + 10);
+    jest.advanceTimersByTime(10);
+    expect(host.closes).toEqual([{ reason: 'token_expired', dropped: 0 }]);
+  });
+
+  it('closes with reason revoked without a retry', () => {
+    const { connection, sink, host } = opened();
+    connection.close('revoked');
+    expect(host.closes).toEqual([{ reason: 'revoked', dropped: 0 }]);
+    expect(sink.written.at(-1)).toMatchObject({
+      event: 'close',
+      data: '{"reason":"revoked"}',
+    });
+    expect(sink.written.at(-1)?.frame.toString()).not.toContain('retry:');
+  });
+
   it('closes with max_age and a retry between retry and retry + reconnectJitter', () => {
     const retries = new Set<number>();
     for (let i = 0; i < 40; i++) {

@@ -96,12 +96,16 @@ export class SseConnection {
   private resumeDue = false;
   /** Where the stream starts: every later message comes through the subscription. */
   private start?: SsePosition;
-  private readonly expiresAt?: number;
+  /** When the credentials expire, epoch ms; a token refresh moves it. */
+  private expiresAt?: number;
+  /** What the hub adds to the stream's targets: one function per stream, for every key. */
+  readonly receive = (event: SseWireEvent): void => this.deliver(event);
 
   constructor(
     readonly id: string,
     readonly identity: SseIdentity,
-    readonly topics: readonly string[],
+    /** Its topics: those it connected with, as changed since by the hub. */
+    public topics: readonly string[],
     readonly request: IncomingMessage,
     readonly response: ServerResponse,
     private readonly host: SseConnectionHost,
@@ -249,6 +253,18 @@ export class SseConnection {
     }
     this.sink?.release();
     this.host.closed(this, reason, dropped);
+  }
+
+  /**
+   * Moves the stream's expiry to that of refreshed credentials (epoch ms;
+   * undefined: they do not expire). A stream not yet attached arms it then.
+   */
+  renew(expiresAt: number | undefined): void {
+    if (this.state === 'closed') return;
+    this.expiresAt = expiresAt;
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (this.sink) this.armExpiry();
   }
 
   info(): SseClientInfo {

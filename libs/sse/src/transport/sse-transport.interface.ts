@@ -32,10 +32,54 @@ export interface SsePublished extends SsePosition {
   firstCreatedAt?: number;
 }
 
+/**
+ * Which streams a control command acts on: one stream (`clientId`), or every
+ * stream of one user (`userId` without `clientId`). With `clientId`, a
+ * `userId` given must be the stream's, and unless `anyTenant` the stream must
+ * be in `tenantId` (undefined: no tenant).
+ * @internal
+ */
+export interface SseStreamSelector {
+  clientId?: string;
+  userId?: string;
+  tenantId?: string;
+  anyTenant?: boolean;
+}
+
+/** What a control command does to the streams it selects. @internal */
+export type SseControlAction =
+  | {
+      type: 'close';
+      reason: 'disconnected' | 'revoked';
+      /** With `revoked`: the revocation's cut (epoch ms), for streams still being admitted. */
+      notBefore?: number;
+    }
+  /** The credentials' new expiry, epoch ms; undefined: none. */
+  | { type: 'expiry'; expiresAt?: number }
+  | { type: 'topics'; add: readonly string[]; remove: readonly string[] };
+
+/** An action for the streams of every instance that match `select`. @internal */
+export interface SseControlCommand {
+  select: SseStreamSelector;
+  action: SseControlAction;
+}
+
+/** What a command did on one instance, or on all of them once merged. @internal */
+export interface SseControlResult {
+  /** Streams changed (or closed). */
+  count: number;
+  /** For a `topics` action on one stream: its topics afterwards. */
+  topics?: string[];
+  /** For a `topics` action on one stream: the change would exceed `maxTopicsPerConnection`. */
+  refused?: 'too_many_topics';
+}
+
 /** How a transport hands messages back to the instance that started it. @internal */
 export interface SseTransportListener {
   /** A message for this instance's subscribers, in id order. */
   deliver(envelope: SseEnvelope): void;
+  /** Runs a control command on this instance's streams. */
+  execute(command: SseControlCommand): Promise<SseControlResult>;
   /** The instance may have missed messages: every open stream resumes from its last one. */
   resume(): void;
   /** This instance's figures, for transports that share them with the other instances. */
@@ -124,6 +168,26 @@ export interface SseTransport {
   read(keys: readonly string[], cursor?: string): Promise<SseReadOutcome>;
   /** A new stream id; a transport spanning instances makes it name this instance. */
   newClientId(): string;
+  /**
+   * Runs `command` on every live instance (only on the one holding the
+   * stream when it names a `clientId`) and merges their results. An
+   * instance that does not answer within the transport's bound counts as
+   * having changed nothing: its streams ended with it.
+   */
+  control(command: SseControlCommand): Promise<SseControlResult>;
+  /**
+   * Refuses the credentials of `userKey` (a tenant-scoped user key) issued
+   * before `notBefore` (epoch ms) for `ttl` ms, on every instance; the entry
+   * expires by itself. A later revocation replaces an earlier one.
+   */
+  revoke(userKey: string, notBefore: number, ttl: number): Promise<void>;
+  /**
+   * The `notBefore` of the user's revocation in force, if any; at once
+   * when the transport keeps them in this process.
+   */
+  revokedBefore(
+    userKey: string,
+  ): number | undefined | Promise<number | undefined>;
   /** Stops timers and closes connections. */
   close(): Promise<void>;
 }

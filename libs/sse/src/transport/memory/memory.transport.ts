@@ -4,6 +4,8 @@ import { MessageIdGenerator, parseCursor } from '../../core/message-id.js';
 import { SseEnvelope } from '../../core/sse-envelope.js';
 import type { SsePosition, SseReadOutcome } from '../../core/sse-position.js';
 import type {
+  SseControlCommand,
+  SseControlResult,
   SseOutgoing,
   SsePublished,
   SseTransport,
@@ -12,6 +14,7 @@ import type {
 import { InMemorySseHistory } from './in-memory.history.js';
 import { InMemoryIdempotencyKeys } from './in-memory.idempotency.js';
 import { InMemoryRateLimiter } from './in-memory.rate-limiter.js';
+import { InMemoryRevocations } from './in-memory.revocations.js';
 import type { SseHistory } from './sse-history.interface.js';
 
 /**
@@ -29,6 +32,7 @@ export class MemoryTransport implements SseTransport {
   private readonly ids = new MessageIdGenerator();
   private readonly history?: SseHistory;
   private readonly idempotency: InMemoryIdempotencyKeys;
+  private readonly revocations = new InMemoryRevocations();
   private listener?: SseTransportListener;
 
   constructor(historyOptions: { size: number; ttl: number; maxBytes: number }) {
@@ -110,9 +114,26 @@ export class MemoryTransport implements SseTransport {
     return randomUUID();
   }
 
+  /** One process: the command runs here. */
+  control(command: SseControlCommand): Promise<SseControlResult> {
+    return this.listener
+      ? this.listener.execute(command)
+      : Promise.resolve({ count: 0 });
+  }
+
+  revoke(userKey: string, notBefore: number, ttl: number): Promise<void> {
+    this.revocations.revoke(userKey, notBefore, ttl);
+    return Promise.resolve();
+  }
+
+  revokedBefore(userKey: string): number | undefined {
+    return this.revocations.revokedBefore(userKey);
+  }
+
   async close(): Promise<void> {
     this.history?.close();
     this.idempotency.close();
+    this.revocations.close();
   }
 
   private head(): SsePosition {

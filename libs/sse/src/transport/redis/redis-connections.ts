@@ -11,6 +11,7 @@ import {
   REFRESH_SCRIPT,
   RELEASE_SCRIPT,
   RESERVE_SCRIPT,
+  REVOKE_SCRIPT,
 } from './redis.scripts.js';
 
 /** The command connection, with the scripts as ioredis custom commands (EVALSHA, falling back to EVAL). @internal */
@@ -31,6 +32,7 @@ export interface ScriptedRedis extends Redis {
     window: number,
     member: string,
   ): Promise<number>;
+  sseRevoke(key: string, notBefore: number, ttl: number): Promise<number>;
 }
 
 const MIN_REDIS_MAJOR = 7;
@@ -71,6 +73,7 @@ export function createRedisConnections(
     lua: LIVE_MEMBERS_SCRIPT,
     numberOfKeys: 1,
   });
+  cmd.defineCommand('sseRevoke', { lua: REVOKE_SCRIPT, numberOfKeys: 1 });
   cmd.defineCommand('sseLiveCount', {
     lua: LIVE_COUNT_SCRIPT,
     numberOfKeys: 1,

@@ -52,6 +52,16 @@ export class RedisKeys {
     return this.key(`i:${instanceId}`);
   }
 
+  /** The channel of control commands for every instance. */
+  get control(): string {
+    return this.key('control');
+  }
+
+  /** A user's revocation: the notBefore (epoch ms) of its credentials, expiring by itself. */
+  revocation(tenantScopedUserKey: string): string {
+    return this.key(`r:${tenantScopedUserKey}`);
+  }
+
   /** A user's open streams (sorted set by expiry). */
   userStreams(tenantId: string | undefined, userId: string): string {
     return this.key(`p:${scopedKey(tenantId, userId)}`);

@@ -1,7 +1,24 @@
 import { SseEnvelope } from '../../core/sse-envelope.js';
 import type { SseInstanceStats } from '../../core/sse-stats.interface.js';
 import type { SseTarget } from '../../core/sse-target.js';
-import type { SseOutgoing } from '../sse-transport.interface.js';
+import type {
+  SseControlCommand,
+  SseControlResult,
+  SseOutgoing,
+} from '../sse-transport.interface.js';
+
+/** A control command as sent: its request id and the instance that waits for the answers. @internal */
+export interface RedisControlRequest {
+  id: string;
+  from: string;
+  command: SseControlCommand;
+}
+
+/** One instance's answer to a control command. @internal */
+export interface RedisControlReply {
+  id: string;
+  result: SseControlResult;
+}
 
 /**
  * The one place that knows the format of what the Redis transport stores
@@ -13,6 +30,9 @@ import type { SseOutgoing } from '../sse-transport.interface.js';
  * - History entries hold the body; their stream entry id is `<seq>-0`.
  * - The publish script sends `seq \n epoch \n body` on the target's channel.
  * - A canary, on an instance's own channel, is `canary \n n`.
+ * - A control command (on the control channel, or on the own channel of the
+ *   instance holding the stream) is `control \n json`; each answer, on the
+ *   asking instance's own channel, is `reply \n json`.
  * @internal
  */
 export const RedisMessageCodec = {
@@ -57,13 +77,31 @@ export const RedisMessageCodec = {
     return `canary\n${n}`;
   },
 
-  /** What arrived on a channel: a canary's number, or a message. */
+  control(request: RedisControlRequest): string {
+    return `control\n${JSON.stringify(request)}`;
+  },
+
+  reply(reply: RedisControlReply): string {
+    return `reply\n${JSON.stringify(reply)}`;
+  },
+
+  /** What arrived on a channel: a canary's number, a control command or answer, or a message. */
   parseChannelMessage(
     body: string,
-  ): { canary: number } | { envelope: SseEnvelope } {
+  ):
+    | { canary: number }
+    | { control: RedisControlRequest }
+    | { reply: RedisControlReply }
+    | { envelope: SseEnvelope } {
     const first = body.indexOf('\n');
     const head = body.slice(0, first);
     if (head === 'canary') return { canary: Number(body.slice(first + 1)) };
+    if (head === 'control')
+      return {
+        control: JSON.parse(body.slice(first + 1)) as RedisControlRequest,
+      };
+    if (head === 'reply')
+      return { reply: JSON.parse(body.slice(first + 1)) as RedisControlReply };
     const second = body.indexOf('\n', first + 1);
     return {
       envelope: RedisMessageCodec.decode(

@@ -47,10 +47,11 @@ describe('RedisSubscriber', () => {
     subscriber = new RedisSubscriber(
       connection as unknown as Redis,
       { status: 'ready' },
-      OWN,
+      [OWN],
       new RedisCommandRunner(INTERVAL, () => undefined),
       {
         message: () => undefined,
+        control: () => undefined,
         resubscribed: () => undefined,
         changed: () => undefined,
         canaryMissed: () => canaryMisses++,

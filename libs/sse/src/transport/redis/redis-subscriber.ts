@@ -7,7 +7,11 @@ import {
   unavailable,
 } from './redis-command-runner.js';
 import { describeError, quiet } from './redis-connections.js';
-import { RedisMessageCodec } from './redis-message.codec.js';
+import {
+  type RedisControlReply,
+  type RedisControlRequest,
+  RedisMessageCodec,
+} from './redis-message.codec.js';
 
 /** A channel this instance listens to, with how many local subscribers need it. */
 interface ChannelInterest {
@@ -20,6 +24,10 @@ interface ChannelInterest {
 export interface RedisSubscriberEvents {
   /** A message arrived on a subscribed channel. */
   message(envelope: SseEnvelope): void;
+  /** A control command, or an answer to one this instance sent. */
+  control(
+    message: { control: RedisControlRequest } | { reply: RedisControlReply },
+  ): void;
   /** The subscriber came back after an interruption: messages may have been missed. */
   resubscribed(): void;
   /** Its health changed (subscribed or not, a canary missed or seen). */
@@ -32,8 +40,9 @@ export interface RedisSubscriberEvents {
 
 /**
  * The subscriber connection and its health. It listens only to the
- * channels of this instance's subscribers (reference-counted) and to the
- * instance's own channel (single-client messages and the canary).
+ * channels of this instance's subscribers (reference-counted) and to its
+ * own channels: the instance's (single-client messages, the canary, control
+ * commands for its streams and answers) and the control channel.
  *
  * A connection can stay open and still stop delivering, which a PING on it
  * would not show: every half `canaryInterval` the instance publishes a
@@ -61,7 +70,8 @@ export class RedisSubscriber {
     private readonly sub: Redis,
     /** The command connection, which publishes the canary (through `events.sendCanary`). */
     private readonly cmd: Pick<Redis, 'status'>,
-    private readonly ownChannel: string,
+    /** Always subscribed: the instance's own channel first. */
+    private readonly ownChannels: readonly string[],
     private readonly commands: RedisCommandRunner,
     private readonly events: RedisSubscriberEvents,
     private readonly logger: Logger,
@@ -171,7 +181,7 @@ export class RedisSubscriber {
   }
 
   private async onReady(): Promise<void> {
-    const channels = [this.ownChannel, ...this.channels.keys()];
+    const channels = [...this.ownChannels, ...this.channels.keys()];
     const subscribed = quiet(this.sub.subscribe(...channels));
     for (const interest of this.channels.values())
       interest.subscribed = subscribed;
@@ -201,7 +211,8 @@ export class RedisSubscriber {
         this.events.changed();
         return;
       }
-      this.events.message(parsed.envelope);
+      if ('envelope' in parsed) this.events.message(parsed.envelope);
+      else this.events.control(parsed);
     } catch (err) {
       this.logger.error(
         `undeliverable message on ${channel}: ${describeError(err)}`,

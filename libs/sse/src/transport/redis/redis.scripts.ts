@@ -238,3 +238,17 @@ return redis.call('ZCOUNT', KEYS[1], '(' .. now_ms(), '+inf')
 export const RATE_SCRIPT = `${PRELUDE}
 return rate_hit(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], now_ms())
 `;
+
+/**
+ * KEYS: the user's revocation. ARGV: notBefore (epoch ms), ttl (ms). Keeps
+ * the later notBefore and the longer remaining lifetime of this and any
+ * earlier revocation.
+ */
+export const REVOKE_SCRIPT = `
+local previous = tonumber(redis.call('GET', KEYS[1]) or '0')
+local remaining = redis.call('PTTL', KEYS[1])
+local not_before = math.max(tonumber(ARGV[1]), previous)
+local ttl = math.max(tonumber(ARGV[2]), remaining)
+redis.call('SET', KEYS[1], string.format('%.0f', not_before), 'PX', ttl)
+return 1
+`;

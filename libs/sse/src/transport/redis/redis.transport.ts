@@ -10,6 +10,8 @@ import { TransportUnavailableError } from '../../errors/transport-unavailable.er
 import { SSE_MESSAGES } from '../../errors/sse-error.messages.js';
 import type { ResolvedSseRedisTransportOptions } from '../../options/resolved-sse-options.interface.js';
 import type {
+  SseControlCommand,
+  SseControlResult,
   SseOutgoing,
   SsePublished,
   SseTransport,
@@ -23,6 +25,7 @@ import {
   describeError,
   type ScriptedRedis,
 } from './redis-connections.js';
+import { RedisControl } from './redis-control.js';
 import { RedisEpoch } from './redis-epoch.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisMessageCodec } from './redis-message.codec.js';
@@ -41,8 +44,10 @@ const ALL = '*';
  *   `history.ttl` deleted), PUBLISH on the target's channel.
  * - Fan-out and the subscriber's health are {@link RedisSubscriber}'s;
  *   presence and per-user caps are {@link RedisPresence}'s, rate limits
- *   {@link RedisRateLimiter}'s; the stored
- *   format is {@link RedisMessageCodec}'s.
+ *   {@link RedisRateLimiter}'s; commands for every instance are
+ *   {@link RedisControl}'s; the stored format is {@link RedisMessageCodec}'s.
+ * - A revocation is a string key per user holding its `notBefore`, with
+ *   the revocation's lifetime as its TTL.
  * - When the subscriber comes back after an interruption, every local stream
  *   resumes from its last message through the history, once commands work
  *   too.
@@ -64,6 +69,7 @@ export class RedisTransport implements SseTransport {
   private readonly sub: Redis;
   private readonly commands: RedisCommandRunner;
   private readonly subscriber: RedisSubscriber;
+  private readonly controls: RedisControl;
   private readonly readiness = new BehaviorSubject(false);
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly epoch = new RedisEpoch();
@@ -101,12 +107,25 @@ export class RedisTransport implements SseTransport {
       this.instanceId,
       this.commands,
     );
+    this.controls = new RedisControl(
+      this.cmd,
+      this.keys,
+      this.instanceId,
+      options.commandTimeout,
+      this.commands,
+      this.logger,
+      (command) =>
+        this.listener
+          ? this.listener.execute(command)
+          : Promise.resolve({ count: 0 }),
+    );
     this.subscriber = new RedisSubscriber(
       this.sub,
       this.cmd,
-      this.keys.instanceChannel(this.instanceId),
+      [this.keys.instanceChannel(this.instanceId), this.keys.control],
       this.commands,
       {
+        control: (message) => this.controls.received(message),
         message: (envelope) => {
           // Streams resume first, so that they hold this message.
           if (this.epoch.isNews(envelope.id)) this.listener?.resume();
@@ -261,6 +280,28 @@ export class RedisTransport implements SseTransport {
 
   newClientId(): string {
     return `${this.instanceId}.${randomBytes(12).toString('hex')}`;
+  }
+
+  control(command: SseControlCommand): Promise<SseControlResult> {
+    const { clientId } = command.select;
+    const channel =
+      clientId === undefined
+        ? this.keys.control
+        : this.keys.instanceChannel(clientId.split('.')[0]);
+    return this.controls.send(channel, command);
+  }
+
+  async revoke(userKey: string, notBefore: number, ttl: number): Promise<void> {
+    await this.commands.run(() =>
+      this.cmd.sseRevoke(this.keys.revocation(userKey), notBefore, ttl),
+    );
+  }
+
+  async revokedBefore(userKey: string): Promise<number | undefined> {
+    const value = await this.commands.run(() =>
+      this.cmd.get(this.keys.revocation(userKey)),
+    );
+    return value === null ? undefined : Number(value);
   }
 
   async close(): Promise<void> {
