@@ -82,7 +82,7 @@ describe.each(ADAPTERS)('Prometheus metrics (%s)', (adapter) => {
       'last-event-id': 'not-a-cursor',
     });
     await reset.waitForEvent('reset');
-    expect(t.broker.disconnect(bobId)).toBe(true);
+    expect(await t.broker.disconnect(bobId)).toBe(true);
     await until(() => openStreams(t) === 2);
 
     const samples = await scrape(t);

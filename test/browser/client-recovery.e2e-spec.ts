@@ -206,7 +206,7 @@ describeWithBrowser(
       await app.broker.sendToUser('gina', 'other', { n: 2 });
       await untilPage(page, (r) => r.received.length === 2, 'two events');
 
-      expect(app.broker.disconnectUser('gina')).toBe(1);
+      expect(await app.broker.disconnectUser('gina')).toBe(1);
       await untilPage(page, (r) => r.state === 'closed', 'closed');
       await app.broker.sendToUser('gina', 'note', { n: 3 });
       expect((await app.broker.getStats()).totalClients).toBe(0);

@@ -384,7 +384,9 @@ describeWithBrowser('demo page in headless Chromium', () => {
       await tab.waitForSelector('#notifications li:has-text("To every tab")');
 
     // Disconnected on purpose: the page stays offline until asked.
-    expect(demo.broker.disconnectUser('dave', { tenantId: 'globex' })).toBe(1);
+    expect(
+      await demo.broker.disconnectUser('dave', { tenantId: 'globex' }),
+    ).toBe(1);
     await first.waitForSelector('#reconnect', { state: 'visible' });
     await expectText(first, '#connection', 'offline');
     await first.click('#reconnect');
@@ -425,7 +427,7 @@ describeWithBrowser('demo page in headless Chromium', () => {
     // The cookie is gone (expired, or revoked elsewhere) and the server ends the stream.
     await context.clearCookies();
     expect(
-      demo.broker.disconnectUser('dave', { tenantId: 'globex' }),
+      await demo.broker.disconnectUser('dave', { tenantId: 'globex' }),
     ).toBeGreaterThan(0);
     await page.waitForSelector('#login-view', { state: 'visible' });
     await expectText(
