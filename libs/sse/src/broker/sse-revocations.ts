@@ -1,6 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { scopedKey } from '../core/sse-target.js';
+import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
+import { SseError } from '../errors/sse.error.js';
 import {
   SSE_TRANSPORT,
   type SseTransport,
@@ -15,10 +17,18 @@ import {
  * or later are accepted, so a user who signs in again right away is not
  * refused. JWT `iat` claims count whole seconds, which is why the cut is a
  * second boundary.
+ *
+ * When the list cannot be read (Redis is down), credentials are accepted and
+ * a warning is logged once until it can: the application's own routes
+ * guarded by `SseAuthGuard` keep working through an outage, and a stream
+ * needs the transport anyway (`503 transport_unavailable`).
  * @internal
  */
 @Injectable()
 export class SseRevocations {
+  private readonly logger = new Logger('SseAuthGuard');
+  private failing = false;
+
   constructor(
     @Inject(SSE_TRANSPORT) private readonly transport: SseTransport,
   ) {}
@@ -46,8 +56,23 @@ export class SseRevocations {
       scopedKey(identity.tenantId, identity.userId),
     );
     return notBefore instanceof Promise
-      ? notBefore.then((at) => issuedBefore(identity, at))
+      ? notBefore.then(
+          (at) => {
+            this.failing = false;
+            return issuedBefore(identity, at);
+          },
+          (err: unknown) => this.unreadable(err),
+        )
       : issuedBefore(identity, notBefore);
+  }
+
+  private unreadable(err: unknown): false {
+    if (!(err instanceof SseError)) throw err;
+    if (!this.failing) {
+      this.failing = true;
+      this.logger.warn(SSE_MESSAGES.REVOCATIONS_UNAVAILABLE(err.detail));
+    }
+    return false;
   }
 }
 

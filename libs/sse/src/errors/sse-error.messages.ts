@@ -49,6 +49,8 @@ export const SSE_MESSAGES = {
     `Too many ${what} (at most ${limit} per ${window / 1_000} s); retry in ${retryAfter} s.`,
   RATE_LIMITER_UNAVAILABLE: (reason: string) =>
     `rate limits are not enforced while the transport cannot count them (${reason}); requests are let through until it can.`,
+  REVOCATIONS_UNAVAILABLE: (reason: string) =>
+    `revocations are not checked while the transport cannot be read (${reason}); credentials are accepted until it can.`,
   TOO_MANY_TOPICS: (count: number, max: number) =>
     `at most ${max} topics are allowed per stream (maxTopicsPerConnection); got ${count}.`,
   INVALID_REVOCATION_TTL: (got: unknown) =>
