@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SseIdentity } from '../auth/sse-identity.interface.js';
 import { SseConnectionHub } from '../broker/sse-connection-hub.js';
+import { SseRevocations } from '../broker/sse-revocations.js';
 import {
   assertTenantId,
   assertTopic,
@@ -8,6 +9,7 @@ import {
 } from '../core/sse-validation.js';
 import { InvalidTopicError } from '../errors/invalid-topic.error.js';
 import { SSE_MESSAGES } from '../errors/sse-error.messages.js';
+import { TokenRevokedError } from '../errors/token-revoked.error.js';
 import { TopicsDisabledError } from '../errors/topics-disabled.error.js';
 import {
   type ResolvedSseOptions,
@@ -73,12 +75,15 @@ export class SseStreams {
   constructor(
     private readonly hub: SseConnectionHub,
     @Inject(SSE_RESOLVED_OPTIONS) private readonly options: ResolvedSseOptions,
+    private readonly revocations: SseRevocations,
   ) {}
 
   /**
    * Opens the stream on this request's response (take both with `@Req()`
    * and `@Res()`, on Express or Fastify). Resolves once the stream has
-   * started; the response then belongs to the stream.
+   * started; the response then belongs to the stream. An identity whose
+   * `issuedAt` is before a `revokeUser()` still in force is refused with
+   * {@link TokenRevokedError} (`token_revoked`), as `SseAuthGuard` does.
    */
   async open(
     request: SseAdapterRequest,
@@ -99,6 +104,8 @@ export class SseStreams {
           this.options.maxTopicsPerConnection,
         ),
       );
+    if (await this.revocations.isRevoked(identity))
+      throw new TokenRevokedError(SSE_MESSAGES.TOKEN_REVOKED());
     const req = rawRequest(request);
     const res = rawResponse(response);
     const header = req.headers['last-event-id'];

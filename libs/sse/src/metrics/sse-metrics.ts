@@ -89,7 +89,7 @@ export class SseMetrics implements SseMetricsRecorder {
     this.refusals = take(
       prom.Counter,
       'sse_connections_refused_total',
-      'Authenticated stream requests refused, by error code.',
+      'Stream requests refused, by error code (per-address rate limits, decided before authentication, included).',
       ['code'],
     );
     this.published = take(

@@ -59,7 +59,7 @@ export class RedisKeys {
 
   /** A user's revocation: the notBefore (epoch ms) of its credentials, expiring by itself. */
   revocation(tenantScopedUserKey: string): string {
-    return this.key(`r:${tenantScopedUserKey}`);
+    return this.key(`v:${tenantScopedUserKey}`);
   }
 
   /** A user's open streams (sorted set by expiry). */
