@@ -41,7 +41,9 @@ const publicShape = ({
  * request reaches them) and its live events in the same transaction (the
  * outbox, see `LiveEvents`), which are published once it has committed:
  * `approval:requested` and a `notification` to the approver whose turn it is,
- * `approval:status_changed` and a `notification` to the requester, and
+ * `approval:status_changed` and a `notification` to the requester,
+ * `approval:status_changed` to every other approver (those who decided, the
+ * decider's other tabs, those whose turn is still to come), and
  * `approval:status_changed` on topic `approval:<id>`. A requester is never
  * one of their own approvers (400 `self_approval`).
  */
@@ -159,6 +161,20 @@ export class ApprovalsService {
         'approval:status_changed',
         shape,
       );
+      // Every approver keeps the request in their history (the decider's
+      // other tabs too), except the one it now waits for, who gets
+      // `approval:requested` with the same data: one event per user.
+      for (const approverId of new Set(updated.approverIds))
+        if (
+          approverId !== updated.requesterId &&
+          approverId !== updated.currentApproverId
+        )
+          await tx.toUser(
+            approverId,
+            tenantId,
+            'approval:status_changed',
+            shape,
+          );
       await tx.toTopic(
         approvalTopic(id),
         tenantId,

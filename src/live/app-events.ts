@@ -17,7 +17,11 @@ export interface NotificationsRead {
 export interface AppEvents {
   /** To the approver whose decision is now awaited. */
   'approval:requested': Approval;
-  /** To the requester, and to the topic `approval:<id>`, after each decision. */
+  /**
+   * After each decision: to the requester, to every approver but the one it
+   * now waits for (who gets `approval:requested`), and to the topic
+   * `approval:<id>`.
+   */
   'approval:status_changed': Approval;
   /** To its recipient, once stored. */
   notification: Notification;

@@ -1,4 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Browser,
@@ -8,7 +10,7 @@ import {
   type Route,
 } from 'playwright-core';
 import { type DemoApp, startDemo } from '../demo/demo-app.js';
-import { acquire, release } from '../utils/resources.js';
+import { acquire, hold, release } from '../utils/resources.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -154,6 +156,10 @@ describeWithBrowser('demo page in headless Chromium', () => {
     await carol.waitForSelector(
       '#history li:has-text("Conference trip") .status-approved',
     );
+    // Bob decided first: his history follows carol's decision, without a reload.
+    await bob.waitForSelector(
+      '#history li:has-text("Conference trip"):has-text("you approved it · approved by bob, carol") .status-approved',
+    );
 
     await aliceRequest.locator('.status-approved').waitFor();
     await alice.waitForSelector(
@@ -252,6 +258,75 @@ describeWithBrowser('demo page in headless Chromium', () => {
     for (const page of [alicePage, bob, carol, admin, phoneLogin])
       await page.context().close();
   }, 120_000);
+
+  it('shows the lists again after a restart of the server on the same data directory', async () => {
+    // A server of its own on a directory of its own, removed after the test
+    // (at the end of the file at the latest).
+    const dir = await mkdtemp(join(tmpdir(), 'demo-page-pglite-'));
+    const dirKey = { dir };
+    hold(dirKey, `PGlite data directory ${dir}`, () =>
+      rm(dir, { recursive: true, force: true }),
+    );
+    const env = { PGLITE_DATA_DIR: join(dir, 'pglite') };
+    const context = await browser.newContext({ viewport: DESKTOP });
+    let server: DemoApp | undefined;
+    try {
+      server = await startDemo('pglite', env);
+      const page = await context.newPage();
+      await page.goto(server.url('/'));
+      await logIn('alice', page);
+      await page.fill('#request-form [name=title]', 'Kept across a restart');
+      await page.fill('#request-form [name=approvers]', 'bob');
+      await page.click('#request-form button[type=submit]');
+      await page.click('#notify-panel summary');
+      await page.fill('#notify-form [name=recipientId]', 'alice');
+      await page.fill(
+        '#notify-form [name=title]',
+        'Note kept across a restart',
+      );
+      await page.click('#notify-form button[type=submit]');
+      await page.waitForSelector(
+        '#requests li:has-text("Kept across a restart") .status-pending',
+      );
+      await page.waitForSelector(
+        '#notifications li:has-text("Note kept across a restart")',
+      );
+
+      await server.close();
+      server = undefined;
+      server = await startDemo('pglite', env);
+
+      // The restarted server listens elsewhere: the page loads from it, with
+      // the login cookie it kept, and lists what the first server stored.
+      await page.goto(server.url('/'));
+      await page.waitForSelector('#connection[data-state=live]');
+      await expectText(page, '#whoami', 'Alice (acme)');
+      await page.waitForSelector(
+        '#requests li:has-text("Kept across a restart") .status-pending',
+      );
+      await page.waitForSelector(
+        '#notifications li.unread:has-text("Note kept across a restart")',
+      );
+      const bob = await context.browser()!.newContext({ viewport: DESKTOP });
+      try {
+        const bobPage = await bob.newPage();
+        await bobPage.goto(server.url('/'));
+        await logIn('bob', bobPage);
+        await bobPage.waitForSelector(
+          '#inbox li:has-text("Kept across a restart")',
+        );
+        await bobPage.waitForSelector(
+          '#notifications li:has-text("\\"Kept across a restart\\" waits for your approval")',
+        );
+      } finally {
+        await bob.close();
+      }
+    } finally {
+      await context.close();
+      await server?.close();
+      await release(dirKey);
+    }
+  }, 180_000);
 
   it('shows only the login form before login, and leaves nothing of the previous user after logout', async () => {
     const page = await openPage();
