@@ -89,6 +89,11 @@ client.onStateChange((state, detail) => window.states.push([state, detail ?? nul
  */
 export class ClientPageServer {
   private backend?: TestApp;
+  /** The `/sse/*` requests passed on, in order, with the status they were answered. */
+  readonly requests: Array<{ method: string; path: string; status?: number }> =
+    [];
+  /** The tokens minted at `/test-token`, in order. */
+  readonly tokens: string[] = [];
 
   private constructor(private readonly server: Server) {}
 
@@ -146,12 +151,12 @@ export class ClientPageServer {
       }
     } else if (url.pathname === '/test-token' && this.backend) {
       const expiresIn = url.searchParams.get('expiresIn');
-      res.end(
-        this.backend.token(
-          { sub: url.searchParams.get('sub') ?? 'alice' },
-          expiresIn ? { expiresIn: Number(expiresIn) } : {},
-        ),
+      const token = this.backend.token(
+        { sub: url.searchParams.get('sub') ?? 'alice' },
+        expiresIn ? { expiresIn: Number(expiresIn) } : {},
       );
+      this.tokens.push(token);
+      res.end(token);
     } else if (url.pathname.startsWith('/sse/')) {
       this.proxy(req, res);
     } else {
@@ -160,9 +165,14 @@ export class ClientPageServer {
   }
 
   private proxy(req: IncomingMessage, res: ServerResponse): void {
+    const entry: (typeof this.requests)[number] = {
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://front').pathname,
+    };
+    this.requests.push(entry);
     const backend = this.backend;
     if (!backend) {
-      res.statusCode = 502;
+      res.statusCode = entry.status = 502;
       res.end();
       return;
     }
@@ -176,7 +186,8 @@ export class ClientPageServer {
         headers: req.headers,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        entry.status = answer.statusCode ?? 502;
+        res.writeHead(entry.status, answer.headers);
         answer.pipe(res);
         answer.on('error', () => res.destroy());
       },
@@ -184,7 +195,7 @@ export class ClientPageServer {
     upstream.on('error', () => {
       if (res.headersSent) res.destroy();
       else {
-        res.statusCode = 502;
+        res.statusCode = entry.status = 502;
         res.end();
       }
     });

@@ -5,7 +5,12 @@ import {
   testPrefix,
 } from '../utils/redis.js';
 import { release } from '../utils/resources.js';
-import { startApp, TEST_SECRET, type TestApp } from '../utils/sse-test-app.js';
+import {
+  startApp,
+  TEST_SECRET,
+  type TestApp,
+  until,
+} from '../utils/sse-test-app.js';
 import {
   ClientPageServer,
   describeWithBrowser,
@@ -152,7 +157,56 @@ describeWithBrowser('browser client: recovery', () => {
     expect(numbers(r)).toEqual([1, 2, 3]);
     expect(r.states.some(([s]) => s === 'closed')).toBe(false);
   }, 90_000);
+
+  it("a token refreshed in place keeps the same stream past the first token's expiry", async () => {
+    const app = await serve(await startApp(FAST));
+    const page = await open('user=hank&expiresIn=8');
+    const { clientId } = await record(page);
+    expect(clientId).toBeDefined();
+    await app.broker.sendToUser('hank', 'note', { n: 1 });
+    await untilPage(page, (r) => numbers(r).length === 1, 'first note');
+
+    // Without the refresh, the server closes this stream with token_expired at `exp`.
+    const expiresAt = jwtExp(front!.tokens[0]) * 1000;
+    const seen = new Set<string>();
+    await until(
+      async () => {
+        const streams = app.broker.getClients().map((c) => c.clientId);
+        const { totalClients } = await app.broker.getStats();
+        seen.add(`${totalClients}:${streams.join(',')}`);
+        return Date.now() > expiresAt + 1_000;
+      },
+      { label: "past the first token's exp" },
+    );
+    await app.broker.sendToUser('hank', 'note', { n: 2 });
+    await app.broker.sendToUser('hank', 'note', { n: 3 });
+    await untilPage(page, (r) => numbers(r).includes(3), 'third note');
+
+    const r = await record(page);
+    expect(numbers(r)).toEqual([1, 2, 3]);
+    // One server stream throughout: no close, no second `connected`.
+    expect([...seen]).toEqual([`1:${clientId}`]);
+    expect(r.clientId).toBe(clientId);
+    expect(r.states).toEqual([['live', null]]);
+    expect(
+      front!.requests.filter((q) => q.path === '/sse/stream'),
+    ).toHaveLength(1);
+    expect(front!.requests.filter((q) => q.method === 'POST')).toContainEqual({
+      method: 'POST',
+      path: `/sse/clients/${clientId}/token`,
+      status: 204,
+    });
+    expect(r.tokens).toBeGreaterThanOrEqual(2);
+  }, 90_000);
 });
+
+/** A JWT's `exp` (seconds), read without verifying. */
+function jwtExp(token: string): number {
+  const payload = JSON.parse(
+    Buffer.from(token.split('.')[1], 'base64url').toString(),
+  ) as { exp: number };
+  return payload.exp;
+}
 
 describeWithBrowser(
   'browser client: cookie authentication (EventSource)',
