@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   createServer,
   type IncomingMessage,
@@ -8,44 +8,9 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { acquire, hold, release } from '../utils/resources.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { hold, release } from '../utils/resources.js';
 import { type TestApp, until } from '../utils/sse-test-app.js';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run); elsewhere the spec says how to get it.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI)
-  throw new Error(
-    `Chromium not found at ${CHROMIUM}: apt-get install chromium`,
-  );
-/** `describe` when Chromium is installed, `describe.skip` (saying why) otherwise. */
-export const describeWithBrowser = available ? describe : describe.skip;
-if (!available)
-  console.warn(
-    `browser client specs skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
-  );
-
-/** Launches headless Chromium, closed at the end of the file at the latest. */
-export function launchChromium(): Promise<Browser> {
-  return acquire(
-    'Chromium',
-    chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 55_000,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    }),
-    (b) => b.close(),
-  );
-}
 
 /** The built client, as the package ships it. */
 const CLIENT_DIR = join(
@@ -256,3 +221,15 @@ export function untilPage(
 /** The `n` of each `event` the page received, in order. */
 export const numbers = (r: PageRecord, event = 'note'): number[] =>
   r.received.filter((e) => e.event === event).map((e) => e.data.n);
+
+/** Opens the test page with `query` in a new tab of `context` and waits (bounded) until its client is live. */
+export async function openClientPage(
+  context: BrowserContext,
+  front: ClientPageServer,
+  query: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(front.url(`/?${query}`));
+  await untilPage(page, (r) => r.state === 'live', `${query} live`);
+  return page;
+}

@@ -1,10 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   describeWithRedis,
   startRedisApp,
   testPrefix,
 } from '../utils/redis.js';
-import { release } from '../utils/resources.js';
 import {
   startApp,
   TEST_SECRET,
@@ -13,36 +11,25 @@ import {
 } from '../utils/sse-test-app.js';
 import {
   ClientPageServer,
-  describeWithBrowser,
-  launchChromium,
   numbers,
+  openClientPage,
   record,
   untilPage,
 } from './client-harness.js';
+import { describeWithBrowser, useChromium } from './chromium.js';
 
 /** Quick reconnects after a shutdown, so that the specs do not wait for the defaults. */
 const FAST = { retry: 200, reconnectJitter: 100 };
 
 describeWithBrowser('browser client: recovery', () => {
-  let browser: Browser;
-  let context: BrowserContext;
   let front: ClientPageServer | undefined;
   const apps: TestApp[] = [];
+  const chromium = useChromium();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  beforeEach(async () => {
-    context = await browser.newContext();
-  });
   afterEach(async () => {
-    await context?.close();
     await front?.close();
     front = undefined;
     await Promise.all(apps.splice(0).map((a) => a.close()));
-  }, 60_000);
-  afterAll(async () => {
-    await release(browser);
   }, 60_000);
 
   async function serve(app: TestApp): Promise<TestApp> {
@@ -52,12 +39,8 @@ describeWithBrowser('browser client: recovery', () => {
     return app;
   }
 
-  async function open(query: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(front!.url(`/?${query}`));
-    await untilPage(page, (r) => r.state === 'live', 'live');
-    return page;
-  }
+  const open = (query: string) =>
+    openClientPage(chromium.context, front!, query);
 
   /** Stops `app` (its streams get `close: shutdown`); the front answers 502 meanwhile. */
   async function stop(app: TestApp): Promise<void> {
@@ -211,7 +194,6 @@ function jwtExp(token: string): number {
 describeWithBrowser(
   'browser client: cookie authentication (EventSource)',
   () => {
-    let browser: Browser;
     let app: TestApp;
     let front: ClientPageServer;
 
@@ -222,18 +204,14 @@ describeWithBrowser(
       });
       front = await ClientPageServer.start(app);
     }, 60_000);
-    beforeAll(async () => {
-      browser = await launchChromium();
-    }, 60_000);
+    const chromium = useChromium();
     afterAll(async () => {
-      await release(browser);
       await front?.close();
       await app?.close();
     }, 60_000);
 
     it('without a valid cookie it ends closed with the 401 and its code, without retrying', async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
+      const page = await chromium.context.newPage();
       await page.goto(front.url('/?user=nobody&auth=cookie'));
       await untilPage(page, (r) => r.state === 'closed', 'closed');
       const r = await record(page);
@@ -241,19 +219,17 @@ describeWithBrowser(
         'closed',
         { status: 401, code: 'invalid_token', reason: 'invalid_token' },
       ]);
-      await context.close();
     }, 90_000);
 
     it('streams with the cookie; after `disconnected` it stays closed until reconnect(), which resumes from the last id', async () => {
-      const context = await browser.newContext();
-      await context.addCookies([
+      await chromium.context.addCookies([
         {
           name: 'sse_token',
           value: app.token({ sub: 'gina' }),
           url: front.url('/'),
         },
       ]);
-      const page = await context.newPage();
+      const page = await chromium.context.newPage();
       await page.goto(front.url('/?user=gina&auth=cookie&events=note,other'));
       await untilPage(page, (r) => r.state === 'live', 'live');
       await app.broker.sendToUser('gina', 'note', { n: 1 });
@@ -284,7 +260,6 @@ describeWithBrowser(
       expect(r.states.find(([s]) => s === 'closed')?.[1]).toEqual({
         reason: 'disconnected',
       });
-      await context.close();
     }, 90_000);
   },
 );
