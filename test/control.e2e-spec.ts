@@ -1,17 +1,13 @@
 import request from 'supertest';
 import type { SseIdentity } from 'nestjs-sse-broker';
-import { StreamClient } from './utils/sse-client.js';
-import { RUNS, startApp, type TestApp } from './utils/sse-test-app.js';
-
-const seconds = () => Math.floor(Date.now() / 1_000);
-const sleepUntil = (epochMs: number) =>
-  new Promise((resolve) =>
-    setTimeout(resolve, Math.max(0, epochMs - Date.now())),
-  );
-const messages = (c: StreamClient) =>
-  c.events.filter(
-    (e) => !['connected', 'heartbeat', 'reset', 'close'].includes(e.event),
-  );
+import { messages, openStream, StreamClient } from './utils/sse-client.js';
+import {
+  RUNS,
+  seconds,
+  sleepUntil,
+  startApp,
+  type TestApp,
+} from './utils/sse-test-app.js';
 
 describe.each(RUNS)(
   'changing and closing streams (%s writer, %s)',
@@ -41,22 +37,7 @@ describe.each(RUNS)(
 
     const http = () => request(t.app.getHttpServer());
 
-    /** Opens a stream with this exact token and waits for `connected`. */
-    async function open(token: string, query = '') {
-      const client = await StreamClient.open(
-        t.url(`/sse/stream${query ? `?${query}` : ''}`),
-        { authorization: `Bearer ${token}` },
-      );
-      if (client.status !== 200) {
-        await client.ended;
-        throw new Error(`stream refused: ${client.status} ${client.raw}`);
-      }
-      const connected = await client.waitForEvent('connected');
-      return {
-        client,
-        clientId: (JSON.parse(connected.data) as { clientId: string }).clientId,
-      };
-    }
+    const open = (token: string, query = '') => openStream(t, token, query);
 
     it('revokes a user: its streams close with reason revoked and no retry, its older tokens get 401 token_revoked, a new token is accepted', async () => {
       const old = t.token({ sub: 'rita', tid: 'acme', iat: seconds() - 60 });

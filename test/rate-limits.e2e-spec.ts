@@ -2,11 +2,12 @@ import type { Redis } from 'ioredis';
 import request from 'supertest';
 import type { SseRateLimitOptions } from 'nestjs-sse-broker';
 import {
+  closeRedisPair,
   describeWithRedis,
   describeWithRedisServer,
   OwnRedisServer,
-  redisClient,
   startRedisApp,
+  startRedisPair,
   testPrefix,
 } from './utils/redis.js';
 import { StreamClient } from './utils/sse-client.js';
@@ -251,21 +252,15 @@ describeWithRedis.each(ADAPTERS)(
     let b: TestApp;
 
     beforeAll(async () => {
-      redis = redisClient();
-      const options = {
+      ({ redis, a, b } = await startRedisPair(prefix, {
         adapter,
         rateLimits: {
           connectsPerUser: { limit: 3, window: 60_000 },
           connectsPerAddress: { limit: 100, window: 60_000 },
         },
-      };
-      a = await startRedisApp(prefix, options);
-      b = await startRedisApp(prefix, options);
+      }));
     });
-    afterAll(async () => {
-      await Promise.all([a?.close(), b?.close()]);
-      redis?.disconnect();
-    });
+    afterAll(() => closeRedisPair(prefix, { redis, a, b }));
 
     it('share one window: connects on either instance count against the same limit', async () => {
       const frank = a.token({ sub: 'frank' });

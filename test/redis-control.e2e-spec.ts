@@ -1,25 +1,19 @@
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import {
-  deleteKeys,
+  closeRedisPair,
   describeWithRedis,
   REDIS_URL,
-  redisClient,
-  startRedisApp,
+  startRedisPair,
   testPrefix,
 } from './utils/redis.js';
-import { StreamClient } from './utils/sse-client.js';
-import { ADAPTERS, type TestApp } from './utils/sse-test-app.js';
-
-const seconds = () => Math.floor(Date.now() / 1_000);
-const sleepUntil = (epochMs: number) =>
-  new Promise((resolve) =>
-    setTimeout(resolve, Math.max(0, epochMs - Date.now())),
-  );
-const messages = (c: StreamClient) =>
-  c.events.filter(
-    (e) => !['connected', 'heartbeat', 'reset', 'close'].includes(e.event),
-  );
+import { messages, openStream } from './utils/sse-client.js';
+import {
+  ADAPTERS,
+  seconds,
+  sleepUntil,
+  type TestApp,
+} from './utils/sse-test-app.js';
 
 describeWithRedis.each(ADAPTERS)(
   'Redis, control across two instances (%s)',
@@ -30,7 +24,6 @@ describeWithRedis.each(ADAPTERS)(
     let b: TestApp;
 
     beforeAll(async () => {
-      redis = redisClient();
       // Slower canaries than the other Redis specs: these tests are about
       // commands, not about noticing a stalled subscriber on a busy machine.
       const transport = {
@@ -41,41 +34,19 @@ describeWithRedis.each(ADAPTERS)(
         presenceTtl: 3_000,
         commandTimeout: 1_000,
       };
-      a = await startRedisApp(prefix, {
-        adapter,
-        adminRoutes: true,
-        transport,
-      });
-      b = await startRedisApp(prefix, { adapter, writer: 'nest', transport });
+      ({ redis, a, b } = await startRedisPair(
+        prefix,
+        { adapter, adminRoutes: true, transport },
+        { adapter, writer: 'nest', transport },
+      ));
     });
-    afterAll(async () => {
-      await Promise.all([a, b].map((t) => t?.close()));
-      await deleteKeys(redis, prefix);
-      redis.disconnect();
-    });
-
-    /** Opens a stream on `t` with this exact token and waits for `connected`. */
-    async function open(t: TestApp, token: string, query = '') {
-      const client = await StreamClient.open(
-        t.url(`/sse/stream${query ? `?${query}` : ''}`),
-        { authorization: `Bearer ${token}` },
-      );
-      if (client.status !== 200) {
-        await client.ended;
-        throw new Error(`stream refused: ${client.status} ${client.raw}`);
-      }
-      const connected = await client.waitForEvent('connected');
-      return {
-        client,
-        clientId: (JSON.parse(connected.data) as { clientId: string }).clientId,
-      };
-    }
+    afterAll(() => closeRedisPair(prefix, { redis, a, b }));
 
     it('disconnects, from one instance, streams the other holds, and counts them', async () => {
       const token = a.token({ sub: 'dora', tid: 'acme' });
-      const onB = await open(b, token);
-      const onA = await open(a, token);
-      const third = await open(b, token);
+      const onB = await openStream(b, token);
+      const onA = await openStream(a, token);
+      const third = await openStream(b, token);
 
       expect(await a.broker.disconnect(onB.clientId)).toBe(true);
       const close = await onB.client.waitForEvent('close');
@@ -92,7 +63,7 @@ describeWithRedis.each(ADAPTERS)(
     it("disconnects through A's admin route a stream held by B, in the caller's tenant only", async () => {
       const admin = (tid: string) =>
         a.token({ sub: 'root', tid, roles: ['admin'] });
-      const { client, clientId } = await open(
+      const { client, clientId } = await openStream(
         b,
         b.token({ sub: 'ed', tid: 'acme' }),
       );
@@ -111,8 +82,8 @@ describeWithRedis.each(ADAPTERS)(
 
     it('revokes from one instance: streams on both close with reason revoked, the old token is refused on both, a new one accepted', async () => {
       const old = a.token({ sub: 'rex', tid: 'acme', iat: seconds() - 60 });
-      const onA = await open(a, old);
-      const onB = await open(b, old);
+      const onA = await openStream(a, old);
+      const onB = await openStream(b, old);
 
       expect(
         await a.broker.revokeUser('rex', { tenantId: 'acme', ttl: 60_000 }),
@@ -133,12 +104,15 @@ describeWithRedis.each(ADAPTERS)(
       expect(ttl).toBeLessThanOrEqual(60_000);
 
       const fresh = b.token({ sub: 'rex', tid: 'acme' });
-      for (const t of [a, b]) (await open(t, fresh)).client.close();
+      for (const t of [a, b]) (await openStream(t, fresh)).client.close();
     });
 
     it('refreshes, through A, the token of a stream held by B, which then outlives its first token', async () => {
       const exp = seconds() + 2;
-      const { client, clientId } = await open(b, b.token({ sub: 'ray', exp }));
+      const { client, clientId } = await openStream(
+        b,
+        b.token({ sub: 'ray', exp }),
+      );
       const before = await a.broker.sendToUser('ray', 'm', 1);
       await client.waitForEvent('m');
 
@@ -169,7 +143,7 @@ describeWithRedis.each(ADAPTERS)(
 
     it('adds and removes, through A, a topic of a stream held by B: its messages arrive in between only', async () => {
       const token = a.token({ sub: 'tia', tid: 'acme' });
-      const { client, clientId } = await open(b, token);
+      const { client, clientId } = await openStream(b, token);
       const opts = { tenantId: 'acme' };
       const change = (body: object) =>
         request(a.app.getHttpServer())
@@ -192,7 +166,7 @@ describeWithRedis.each(ADAPTERS)(
       expect(messages(client).map((e) => e.id)).toEqual([live.id, marker.id]);
 
       // From the server: every stream of the user, on every instance.
-      const onA = await open(a, token);
+      const onA = await openStream(a, token);
       expect(await a.broker.subscribe('tia', 'room', opts)).toBe(2);
       const both = await b.broker.sendToTopic('room', 'post', 3, opts);
       for (const c of [client, onA.client])

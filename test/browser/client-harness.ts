@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   createServer,
   type IncomingMessage,
@@ -8,44 +8,9 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { acquire, hold, release } from '../utils/resources.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { hold, release } from '../utils/resources.js';
 import { type TestApp, until } from '../utils/sse-test-app.js';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run); elsewhere the spec says how to get it.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI)
-  throw new Error(
-    `Chromium not found at ${CHROMIUM}: apt-get install chromium`,
-  );
-/** `describe` when Chromium is installed, `describe.skip` (saying why) otherwise. */
-export const describeWithBrowser = available ? describe : describe.skip;
-if (!available)
-  console.warn(
-    `browser client specs skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
-  );
-
-/** Launches headless Chromium, closed at the end of the file at the latest. */
-export function launchChromium(): Promise<Browser> {
-  return acquire(
-    'Chromium',
-    chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 55_000,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    }),
-    (b) => b.close(),
-  );
-}
 
 /** The built client, as the package ships it. */
 const CLIENT_DIR = join(
@@ -89,6 +54,11 @@ client.onStateChange((state, detail) => window.states.push([state, detail ?? nul
  */
 export class ClientPageServer {
   private backend?: TestApp;
+  /** The `/sse/*` requests passed on, in order, with the status they were answered. */
+  readonly requests: Array<{ method: string; path: string; status?: number }> =
+    [];
+  /** The tokens minted at `/test-token`, in order. */
+  readonly tokens: string[] = [];
 
   private constructor(private readonly server: Server) {}
 
@@ -146,12 +116,12 @@ export class ClientPageServer {
       }
     } else if (url.pathname === '/test-token' && this.backend) {
       const expiresIn = url.searchParams.get('expiresIn');
-      res.end(
-        this.backend.token(
-          { sub: url.searchParams.get('sub') ?? 'alice' },
-          expiresIn ? { expiresIn: Number(expiresIn) } : {},
-        ),
+      const token = this.backend.token(
+        { sub: url.searchParams.get('sub') ?? 'alice' },
+        expiresIn ? { expiresIn: Number(expiresIn) } : {},
       );
+      this.tokens.push(token);
+      res.end(token);
     } else if (url.pathname.startsWith('/sse/')) {
       this.proxy(req, res);
     } else {
@@ -160,9 +130,14 @@ export class ClientPageServer {
   }
 
   private proxy(req: IncomingMessage, res: ServerResponse): void {
+    const entry: (typeof this.requests)[number] = {
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://front').pathname,
+    };
+    this.requests.push(entry);
     const backend = this.backend;
     if (!backend) {
-      res.statusCode = 502;
+      res.statusCode = entry.status = 502;
       res.end();
       return;
     }
@@ -176,7 +151,8 @@ export class ClientPageServer {
         headers: req.headers,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        entry.status = answer.statusCode ?? 502;
+        res.writeHead(entry.status, answer.headers);
         answer.pipe(res);
         answer.on('error', () => res.destroy());
       },
@@ -184,7 +160,7 @@ export class ClientPageServer {
     upstream.on('error', () => {
       if (res.headersSent) res.destroy();
       else {
-        res.statusCode = 502;
+        res.statusCode = entry.status = 502;
         res.end();
       }
     });
@@ -245,3 +221,15 @@ export function untilPage(
 /** The `n` of each `event` the page received, in order. */
 export const numbers = (r: PageRecord, event = 'note'): number[] =>
   r.received.filter((e) => e.event === event).map((e) => e.data.n);
+
+/** Opens the test page with `query` in a new tab of `context` and waits (bounded) until its client is live. */
+export async function openClientPage(
+  context: BrowserContext,
+  front: ClientPageServer,
+  query: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(front.url(`/?${query}`));
+  await untilPage(page, (r) => r.state === 'live', `${query} live`);
+  return page;
+}

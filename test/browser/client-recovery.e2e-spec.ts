@@ -1,43 +1,35 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   describeWithRedis,
   startRedisApp,
   testPrefix,
 } from '../utils/redis.js';
-import { release } from '../utils/resources.js';
-import { startApp, TEST_SECRET, type TestApp } from '../utils/sse-test-app.js';
+import {
+  startApp,
+  TEST_SECRET,
+  type TestApp,
+  until,
+} from '../utils/sse-test-app.js';
 import {
   ClientPageServer,
-  describeWithBrowser,
-  launchChromium,
   numbers,
+  openClientPage,
   record,
   untilPage,
 } from './client-harness.js';
+import { describeWithBrowser, useChromium } from './chromium.js';
 
 /** Quick reconnects after a shutdown, so that the specs do not wait for the defaults. */
 const FAST = { retry: 200, reconnectJitter: 100 };
 
 describeWithBrowser('browser client: recovery', () => {
-  let browser: Browser;
-  let context: BrowserContext;
   let front: ClientPageServer | undefined;
   const apps: TestApp[] = [];
+  const chromium = useChromium();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  beforeEach(async () => {
-    context = await browser.newContext();
-  });
   afterEach(async () => {
-    await context?.close();
     await front?.close();
     front = undefined;
     await Promise.all(apps.splice(0).map((a) => a.close()));
-  }, 60_000);
-  afterAll(async () => {
-    await release(browser);
   }, 60_000);
 
   async function serve(app: TestApp): Promise<TestApp> {
@@ -47,12 +39,8 @@ describeWithBrowser('browser client: recovery', () => {
     return app;
   }
 
-  async function open(query: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(front!.url(`/?${query}`));
-    await untilPage(page, (r) => r.state === 'live', 'live');
-    return page;
-  }
+  const open = (query: string) =>
+    openClientPage(chromium.context, front!, query);
 
   /** Stops `app` (its streams get `close: shutdown`); the front answers 502 meanwhile. */
   async function stop(app: TestApp): Promise<void> {
@@ -152,12 +140,60 @@ describeWithBrowser('browser client: recovery', () => {
     expect(numbers(r)).toEqual([1, 2, 3]);
     expect(r.states.some(([s]) => s === 'closed')).toBe(false);
   }, 90_000);
+
+  it("a token refreshed in place keeps the same stream past the first token's expiry", async () => {
+    const app = await serve(await startApp(FAST));
+    const page = await open('user=hank&expiresIn=8');
+    const { clientId } = await record(page);
+    expect(clientId).toBeDefined();
+    await app.broker.sendToUser('hank', 'note', { n: 1 });
+    await untilPage(page, (r) => numbers(r).length === 1, 'first note');
+
+    // Without the refresh, the server closes this stream with token_expired at `exp`.
+    const expiresAt = jwtExp(front!.tokens[0]) * 1000;
+    const seen = new Set<string>();
+    await until(
+      async () => {
+        const streams = app.broker.getClients().map((c) => c.clientId);
+        const { totalClients } = await app.broker.getStats();
+        seen.add(`${totalClients}:${streams.join(',')}`);
+        return Date.now() > expiresAt + 1_000;
+      },
+      { label: "past the first token's exp" },
+    );
+    await app.broker.sendToUser('hank', 'note', { n: 2 });
+    await app.broker.sendToUser('hank', 'note', { n: 3 });
+    await untilPage(page, (r) => numbers(r).includes(3), 'third note');
+
+    const r = await record(page);
+    expect(numbers(r)).toEqual([1, 2, 3]);
+    // One server stream throughout: no close, no second `connected`.
+    expect([...seen]).toEqual([`1:${clientId}`]);
+    expect(r.clientId).toBe(clientId);
+    expect(r.states).toEqual([['live', null]]);
+    expect(
+      front!.requests.filter((q) => q.path === '/sse/stream'),
+    ).toHaveLength(1);
+    expect(front!.requests.filter((q) => q.method === 'POST')).toContainEqual({
+      method: 'POST',
+      path: `/sse/clients/${clientId}/token`,
+      status: 204,
+    });
+    expect(r.tokens).toBeGreaterThanOrEqual(2);
+  }, 90_000);
 });
+
+/** A JWT's `exp` (seconds), read without verifying. */
+function jwtExp(token: string): number {
+  const payload = JSON.parse(
+    Buffer.from(token.split('.')[1], 'base64url').toString(),
+  ) as { exp: number };
+  return payload.exp;
+}
 
 describeWithBrowser(
   'browser client: cookie authentication (EventSource)',
   () => {
-    let browser: Browser;
     let app: TestApp;
     let front: ClientPageServer;
 
@@ -168,18 +204,14 @@ describeWithBrowser(
       });
       front = await ClientPageServer.start(app);
     }, 60_000);
-    beforeAll(async () => {
-      browser = await launchChromium();
-    }, 60_000);
+    const chromium = useChromium();
     afterAll(async () => {
-      await release(browser);
       await front?.close();
       await app?.close();
     }, 60_000);
 
     it('without a valid cookie it ends closed with the 401 and its code, without retrying', async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
+      const page = await chromium.context.newPage();
       await page.goto(front.url('/?user=nobody&auth=cookie'));
       await untilPage(page, (r) => r.state === 'closed', 'closed');
       const r = await record(page);
@@ -187,19 +219,17 @@ describeWithBrowser(
         'closed',
         { status: 401, code: 'invalid_token', reason: 'invalid_token' },
       ]);
-      await context.close();
     }, 90_000);
 
     it('streams with the cookie; after `disconnected` it stays closed until reconnect(), which resumes from the last id', async () => {
-      const context = await browser.newContext();
-      await context.addCookies([
+      await chromium.context.addCookies([
         {
           name: 'sse_token',
           value: app.token({ sub: 'gina' }),
           url: front.url('/'),
         },
       ]);
-      const page = await context.newPage();
+      const page = await chromium.context.newPage();
       await page.goto(front.url('/?user=gina&auth=cookie&events=note,other'));
       await untilPage(page, (r) => r.state === 'live', 'live');
       await app.broker.sendToUser('gina', 'note', { n: 1 });
@@ -230,7 +260,6 @@ describeWithBrowser(
       expect(r.states.find(([s]) => s === 'closed')?.[1]).toEqual({
         reason: 'disconnected',
       });
-      await context.close();
     }, 90_000);
   },
 );

@@ -1,48 +1,31 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { release } from '../utils/resources.js';
 import { startApp, type TestApp, until } from '../utils/sse-test-app.js';
 import {
   ClientPageServer,
-  describeWithBrowser,
-  launchChromium,
   numbers,
+  openClientPage,
   record,
   untilPage,
 } from './client-harness.js';
+import { describeWithBrowser, useChromium } from './chromium.js';
 
 describeWithBrowser(
   'browser client: one connection shared by the tabs of a browser',
   () => {
     let app: TestApp;
     let front: ClientPageServer;
-    let browser: Browser;
-    let context: BrowserContext;
 
     beforeAll(async () => {
       app = await startApp({ retry: 200, reconnectJitter: 100 });
       front = await ClientPageServer.start(app);
     }, 60_000);
-    beforeAll(async () => {
-      browser = await launchChromium();
-    }, 60_000);
-    beforeEach(async () => {
-      context = await browser.newContext();
-    });
-    afterEach(async () => {
-      await context?.close();
-    });
+    const chromium = useChromium();
     afterAll(async () => {
-      await release(browser);
       await front?.close();
       await app?.close();
     }, 60_000);
 
-    async function open(query: string): Promise<Page> {
-      const page = await context.newPage();
-      await page.goto(front.url(`/?${query}`));
-      await untilPage(page, (r) => r.state === 'live', `${query} live`);
-      return page;
-    }
+    const open = (query: string) =>
+      openClientPage(chromium.context, front, query);
 
     const clients = async () => (await app.broker.getStats()).totalClients;
 

@@ -1,34 +1,20 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Page,
-  type Route,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { type DemoApp, startDemo } from '../demo/demo-app.js';
 import { acquire, hold, release } from '../utils/resources.js';
+import {
+  closeChromium,
+  describeWithBrowser,
+  launchChromium,
+} from './chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 /** The README's screenshots: refreshed only on request, so that a test run leaves the tree clean. */
 const DOCS_IMAGES = join(process.cwd(), 'docs', 'images');
 const PUBLISH_SCREENSHOTS = process.env.SCREENSHOTS === '1';
-// CI installs Debian's chromium (.ci/run); elsewhere the spec says how to get it.
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI)
-  throw new Error(
-    `Chromium not found at ${CHROMIUM}: apt-get install chromium`,
-  );
-const describeWithBrowser = available ? describe : describe.skip;
-if (!available)
-  console.warn(
-    `demo page spec skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
-  );
-
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -43,30 +29,13 @@ describeWithBrowser('demo page in headless Chromium', () => {
     demo = await startDemo('pglite');
   }, 60_000);
   beforeAll(async () => {
-    browser = await acquire(
-      'Chromium',
-      chromium.launch({
-        executablePath: CHROMIUM,
-        timeout: 55_000,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--font-render-hinting=none',
-        ],
-      }),
-      (b) => b.close(),
-    );
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     if (PUBLISH_SCREENSHOTS) mkdirSync(DOCS_IMAGES, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
-    await release(browser);
+    await closeChromium(browser);
     await demo?.close();
   }, 60_000);
 

@@ -241,3 +241,38 @@ export function startRedisApp(
     ...options,
   });
 }
+
+/** Two applications on one Redis under one key prefix, and a plain client for assertions. */
+export interface RedisPair {
+  redis: Redis;
+  a: TestApp;
+  b: TestApp;
+}
+
+/**
+ * Starts two applications under `prefix` (`optionsB` defaults to `options`),
+ * for a `beforeAll`; what started is released at the end of the file at the
+ * latest if a start fails.
+ */
+export async function startRedisPair(
+  prefix: string,
+  options: TestAppOptions,
+  optionsB: TestAppOptions = options,
+): Promise<RedisPair> {
+  const redis = redisClient();
+  const a = await startRedisApp(prefix, options);
+  const b = await startRedisApp(prefix, optionsB);
+  return { redis, a, b };
+}
+
+/** Closes what `startRedisPair` started (any part of it) and deletes the keys under `prefix`. */
+export async function closeRedisPair(
+  prefix: string,
+  { redis, a, b }: Partial<RedisPair>,
+): Promise<void> {
+  await Promise.all([a?.close(), b?.close()]);
+  if (redis) {
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  }
+}

@@ -210,3 +210,33 @@ export class StreamClient {
     this.notify();
   }
 }
+
+/** The events a stream delivered to the application: not the stream's own (`connected`, `heartbeat`, `reset`, `close`). */
+export const messages = (c: StreamClient): ReceivedEvent[] =>
+  c.events.filter(
+    (e) => !['connected', 'heartbeat', 'reset', 'close'].includes(e.event),
+  );
+
+/**
+ * Opens `/sse/stream` on `app` with this exact token and waits for
+ * `connected`; a refused connect fails with its status and body.
+ */
+export async function openStream(
+  app: { url(path: string): string },
+  token: string,
+  query = '',
+): Promise<{ client: StreamClient; clientId: string }> {
+  const client = await StreamClient.open(
+    app.url(`/sse/stream${query ? `?${query}` : ''}`),
+    { authorization: `Bearer ${token}` },
+  );
+  if (client.status !== 200) {
+    await client.ended;
+    throw new Error(`stream refused: ${client.status} ${client.raw}`);
+  }
+  const connected = await client.waitForEvent('connected');
+  return {
+    client,
+    clientId: (JSON.parse(connected.data) as { clientId: string }).clientId,
+  };
+}

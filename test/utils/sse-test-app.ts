@@ -194,3 +194,12 @@ export function until(
     },
   );
 }
+
+/** Now, in the whole seconds of a JWT's `iat` and `exp`. */
+export const seconds = (): number => Math.floor(Date.now() / 1_000);
+
+/** Resolves at `epochMs` (at once when it has passed). */
+export const sleepUntil = (epochMs: number): Promise<void> =>
+  new Promise((resolve) =>
+    setTimeout(resolve, Math.max(0, epochMs - Date.now())),
+  );
