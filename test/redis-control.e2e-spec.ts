@@ -99,7 +99,7 @@ describeWithRedis.each(ADAPTERS)(
         expect(refused.status).toBe(401);
         expect(refused.body).toMatchObject({ code: 'token_revoked' });
       }
-      const ttl = await redis.pttl(`${prefix}r:acme\u0000rex`);
+      const ttl = await redis.pttl(`${prefix}v:acme\u0000rex`);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(60_000);
 
