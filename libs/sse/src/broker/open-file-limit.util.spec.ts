@@ -1,4 +1,9 @@
-import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
+import { jest } from '@jest/globals';
+import {
+  connectionBound,
+  openFileLimit,
+  streamCapacity,
+} from './open-file-limit.util.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -49,5 +54,27 @@ describe('streamCapacity', () => {
 
   it('is 0 (no bound) when the limit is unknown', () => {
     expect(streamCapacity(undefined)).toBe(0);
+  });
+});
+
+describe('connectionBound', () => {
+  const logger = () => ({ log: jest.fn(), warn: jest.fn() });
+
+  it('derives the bound from the open-file limit when maxConnections is 0, and says so', () => {
+    const log = logger();
+    expect(connectionBound(0, 20_000, log)).toBe(18_000);
+    expect(log.log).toHaveBeenCalledWith(
+      expect.stringContaining('at most 18000 streams'),
+    );
+    expect(connectionBound(0, undefined, log)).toBe(0);
+    expect(log.warn).not.toHaveBeenCalled();
+  });
+
+  it('keeps a chosen maxConnections, warning when the open-file limit cannot hold it', () => {
+    const log = logger();
+    expect(connectionBound(500, 20_000, log)).toBe(500);
+    expect(log.warn).not.toHaveBeenCalled();
+    expect(connectionBound(19_000, 20_000, log)).toBe(19_000);
+    expect(log.warn).toHaveBeenCalledWith(expect.stringContaining('EMFILE'));
   });
 });

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -38,4 +39,33 @@ export function streamCapacity(openFiles: number | undefined): number {
     Math.min(256, Math.floor(openFiles / 2)),
   );
   return Math.max(1, openFiles - headroom);
+}
+
+/**
+ * The bound on this instance's streams: `maxConnections`, or with
+ * `maxConnections: 0` the {@link streamCapacity} of the open-file limit
+ * (0 = no bound). Every stream holds a socket: past the open-file limit the
+ * process can neither accept nor open anything, so streams are refused (503)
+ * before that, leaving room for the application. Logs the bound it derives,
+ * and warns when `maxConnections` is above what the limit allows.
+ * @internal
+ */
+export function connectionBound(
+  maxConnections: number,
+  openFiles: number | undefined,
+  logger: Pick<LoggerService, 'log' | 'warn'>,
+): number {
+  const capacity = streamCapacity(openFiles);
+  if (maxConnections === 0) {
+    if (capacity > 0)
+      logger.log(
+        `maxConnections: at most ${capacity} streams on this instance (open-file limit ${openFiles}, ${openFiles! - capacity} kept for the application); set maxConnections to choose`,
+      );
+    return capacity;
+  }
+  if (capacity > 0 && maxConnections > capacity)
+    logger.warn(
+      `maxConnections (${maxConnections}) is above the ${capacity} streams that the open-file limit (${openFiles}) allows with ${openFiles! - capacity} files kept for the application: beyond that, the process may fail to accept connections or open files (EMFILE). Raise the limit (ulimit -n) or lower maxConnections.`,
+    );
+  return maxConnections;
 }

@@ -48,22 +48,11 @@ import {
   type SseControlResult,
   type SseTransport,
 } from '../transport/sse-transport.interface.js';
-import { InMemoryRevocations } from '../transport/memory/in-memory.revocations.js';
-import { openFileLimit, streamCapacity } from './open-file-limit.util.js';
+import { connectionBound, openFileLimit } from './open-file-limit.util.js';
 import { SseRateLimits } from './sse-rate-limits.js';
-import { issuedBefore } from './sse-revocations.js';
-import { changedTopics, selectStreams } from './stream-control.util.js';
+import { closeForShutdown } from './sse-shutdown.util.js';
+import { SseStreamControl } from './sse-stream-control.js';
 import { SubjectRegistry } from './subject-registry.js';
-
-/**
- * How long an instance remembers a revocation it executed, for requests that
- * were authenticated before it and are admitted after it: far longer than a
- * request takes from its guard to its admission.
- */
-const ADMISSION_REVOCATION_MS = 60_000;
-
-/** How long shutdown waits for streams to flush their `close` event before cutting sockets. */
-const SHUTDOWN_GRACE_MS = 500;
 
 /**
  * Owns this instance's open streams: admission against the limits, the
@@ -82,12 +71,8 @@ export class SseConnectionHub
   private readonly clients = new Map<string, SseConnection>();
   private readonly users = new Map<string, Set<SseConnection>>();
   private readonly events = new Subject<SseConnectionEvent>();
-  /**
-   * Revocations executed here lately, by user key: a request authenticated
-   * before one may reach admission after it closed the user's streams, and
-   * is refused as the guard would now refuse it.
-   */
-  private readonly revokedHere = new InMemoryRevocations();
+  /** Runs control commands on these streams and remembers the revocations it ran. */
+  private readonly streamControl: SseStreamControl;
   private readonly startedAt = new Date();
   private running = true;
   private messagesPublished = 0;
@@ -116,7 +101,11 @@ export class SseConnectionHub
   ) {
     this.metrics = metrics ?? undefined;
     this.settings = options;
-    this.maxConnections = this.connectionBound(openFileLimit());
+    this.maxConnections = connectionBound(
+      options.maxConnections,
+      openFileLimit(),
+      this.logger,
+    );
     this.heartbeats = new SseHeartbeatScheduler(options.heartbeatInterval);
     this.rateLimits = new SseRateLimits(
       options.rateLimits,
@@ -134,9 +123,15 @@ export class SseConnectionHub
           (err as Error)?.stack ?? String(err),
         ),
     });
+    this.streamControl = new SseStreamControl(
+      this,
+      this.targets,
+      transport,
+      options,
+    );
     transport.listen({
       deliver: (envelope) => this.dispatch(envelope),
-      execute: (command) => this.execute(command),
+      execute: (command) => this.streamControl.execute(command),
       resume: () => {
         this.metrics?.transportResumed();
         this.clients.forEach((c) => c.resume());
@@ -218,10 +213,7 @@ export class SseConnectionHub
       throw this.userCapReached();
     }
     if (!this.transport.ready) throw this.unavailable();
-    if (
-      this.revokedHere.size > 0 &&
-      issuedBefore(identity, this.revokedHere.revokedBefore(userKey))
-    )
+    if (this.streamControl.revoked(identity, userKey))
       throw this.refused(new TokenRevokedError(SSE_MESSAGES.TOKEN_REVOKED()));
     const connection = new SseConnection(
       this.transport.newClientId(),
@@ -328,39 +320,6 @@ export class SseConnectionHub
     return this.transport.control(command);
   }
 
-  /** Runs a control command on this instance's streams. */
-  async execute(command: SseControlCommand): Promise<SseControlResult> {
-    const streams = selectStreams(command.select, this);
-    const { action } = command;
-    switch (action.type) {
-      case 'close':
-        if (action.notBefore !== undefined && command.select.userId)
-          this.revokedHere.revoke(
-            scopedKey(command.select.tenantId, command.select.userId),
-            action.notBefore,
-            ADMISSION_REVOCATION_MS,
-          );
-        streams.forEach((c) => c.close(action.reason));
-        return { count: streams.length };
-      case 'expiry':
-        streams.forEach((c) => c.renew(action.expiresAt));
-        return { count: streams.length };
-      case 'topics': {
-        const changes = await Promise.all(
-          streams.map((c) => this.retopic(c, action.add, action.remove)),
-        );
-        const result: SseControlResult = {
-          count: changes.filter((changed) => changed === true).length,
-        };
-        if (command.select.clientId !== undefined && streams.length === 1) {
-          if (changes[0] === 'too_many') result.refused = 'too_many_topics';
-          result.topics = [...streams[0].topics];
-        }
-        return result;
-      }
-    }
-  }
-
   /**
    * Counts a message published through this instance; `startedAt` is the
    * publish call's `performance.now()` (taken only when metrics are on).
@@ -453,47 +412,13 @@ export class SseConnectionHub
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    const connections = [...this.clients.values()];
-    const flushed = connections.map((c) => responseEnded(c.response));
-    connections.forEach((c) => c.close('shutdown'));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(flushed),
-      new Promise(
-        (resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)),
-      ),
-    ]);
-    clearTimeout(timer);
-    // Keep-alive sockets of ended streams would otherwise hold server.close().
-    connections.forEach((c) => c.response.socket?.destroy());
+    await closeForShutdown([...this.clients.values()]);
     this.heartbeats.stop();
     this.readinessMetric?.unsubscribe();
     this.metrics?.transportReady(false);
     this.targets.completeAll();
     this.events.complete();
     await this.transport.close();
-  }
-
-  /**
-   * Every stream holds a socket: past the open-file limit the process can
-   * neither accept nor open anything, so with `maxConnections: 0` streams
-   * are refused (503) before that, leaving room for the application.
-   */
-  private connectionBound(openFiles: number | undefined): number {
-    const { maxConnections } = this.options;
-    const capacity = streamCapacity(openFiles);
-    if (maxConnections === 0) {
-      if (capacity > 0)
-        this.logger.log(
-          `maxConnections: at most ${capacity} streams on this instance (open-file limit ${openFiles}, ${openFiles! - capacity} kept for the application); set maxConnections to choose`,
-        );
-      return capacity;
-    }
-    if (capacity > 0 && maxConnections > capacity)
-      this.logger.warn(
-        `maxConnections (${maxConnections}) is above the ${capacity} streams that the open-file limit (${openFiles}) allows with ${openFiles! - capacity} files kept for the application: beyond that, the process may fail to accept connections or open files (EMFILE). Raise the limit (ulimit -n) or lower maxConnections.`,
-      );
-    return maxConnections;
   }
 
   /** Adds the connection to its targets; the returned Subscription takes it out of those it has then. */
@@ -507,45 +432,6 @@ export class SseConnectionHub
         this.targets.remove(key, receive),
       ),
     );
-  }
-
-  /**
-   * Changes a stream's topics: true when they changed, `'too_many'` when
-   * the change would exceed `maxTopicsPerConnection`. An added topic is
-   * subscribed on the transport before this resolves, so that every message
-   * published to it afterwards reaches the stream.
-   */
-  private async retopic(
-    connection: SseConnection,
-    add: readonly string[],
-    remove: readonly string[],
-  ): Promise<boolean | 'too_many'> {
-    const change = changedTopics(
-      connection.topics,
-      add,
-      remove,
-      this.options.maxTopicsPerConnection,
-    );
-    if (change === undefined || change === 'too_many') return change ?? false;
-    const { tenantId, receive } = connection;
-    const key = (topic: string) =>
-      targetKey({ type: 'topic', topic, tenantId });
-    connection.topics = change.topics;
-    // A stream that closed meanwhile has already left its targets.
-    if (this.clients.has(connection.id)) {
-      change.removed.forEach((topic) =>
-        this.targets.remove(key(topic), receive),
-      );
-      change.added.forEach((topic) => this.targets.add(key(topic), receive));
-    }
-    // Unconfirmed (Redis is slow or away), the stream catches up through
-    // the history of all its targets, this one included: now, and again
-    // when the subscriber is back if it was lost.
-    if (change.added.length > 0)
-      await this.transport
-        .settle(change.added.map(key))
-        .catch(() => connection.resume());
-    return true;
   }
 
   /**
@@ -595,12 +481,4 @@ export class SseConnectionHub
     this.metrics?.refused(error.code);
     return error;
   }
-}
-
-function responseEnded(response: ServerResponse): Promise<void> {
-  if (response.writableFinished || response.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    response.once('finish', resolve);
-    response.once('close', resolve);
-  });
 }
