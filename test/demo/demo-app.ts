@@ -99,7 +99,8 @@ let envLock: Promise<void> = Promise.resolve();
 
 /**
  * Starts the demo application on a real listening port, on a fresh database:
- * an in-memory PGlite (unless `env` names a `PGLITE_DATA_DIR`), or a schema of its own in the local PostgreSQL. With
+ * an in-memory PGlite (unless `env` names a `PGLITE_DATA_DIR`), or a schema of its own in the local PostgreSQL,
+ * on the memory transport (unless `env` names a `REDIS_URL`). With
  * `env`, the application starts with those variables set (e.g. an existing
  * `DATABASE_URL` and `REDIS_URL`, to run several instances of one deployment).
  *
@@ -125,6 +126,11 @@ async function start(
   let app: INestApplication | undefined;
   const vars: Record<string, string | undefined> = {
     DATABASE_URL: undefined,
+    // The memory transport unless the spec names a Redis (and its own
+    // prefix): a REDIS_URL of the environment (CI exports one) would make
+    // every spec share the deployment's keys: revocations, rate limits.
+    REDIS_URL: undefined,
+    SSE_REDIS_PREFIX: undefined,
     // A fresh database for each start, never the demo's own directory.
     PGLITE_DATA_DIR: 'memory://',
     ...env,
