@@ -1,3 +1,5 @@
+import { positiveInteger } from './positive-integer.util.js';
+
 /** How many failed logins are allowed, and for how long a failure counts. */
 export interface LoginLimits {
   /** Failures per username within the window; `LOGIN_MAX_FAILURES_PER_USER`. @default 5 */
@@ -19,33 +21,20 @@ export function loginLimitsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): LoginLimits {
   return {
-    perUser: positive(
+    perUser: positiveInteger(
       env,
       'LOGIN_MAX_FAILURES_PER_USER',
       DEFAULT_LOGIN_LIMITS.perUser,
     ),
-    perAddress: positive(
+    perAddress: positiveInteger(
       env,
       'LOGIN_MAX_FAILURES_PER_ADDRESS',
       DEFAULT_LOGIN_LIMITS.perAddress,
     ),
-    windowMs: positive(
+    windowMs: positiveInteger(
       env,
       'LOGIN_FAILURE_WINDOW_MS',
       DEFAULT_LOGIN_LIMITS.windowMs,
     ),
   };
-}
-
-function positive(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
 }

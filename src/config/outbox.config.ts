@@ -1,3 +1,5 @@
+import { positiveInteger } from './positive-integer.util.js';
+
 /** How the outbox relay catches up and how long it keeps what it published. */
 export interface OutboxOptions {
   /**
@@ -34,22 +36,9 @@ export function outboxOptionsFromEnv(
 ): OutboxOptions {
   const d = DEFAULT_OUTBOX_OPTIONS;
   return {
-    sweepMs: positive(env, 'OUTBOX_SWEEP_MS', d.sweepMs),
-    retentionMs: positive(env, 'OUTBOX_RETENTION_MS', d.retentionMs),
-    leaseMs: positive(env, 'OUTBOX_LEASE_MS', d.leaseMs),
-    maxBackoffMs: positive(env, 'OUTBOX_MAX_BACKOFF_MS', d.maxBackoffMs),
+    sweepMs: positiveInteger(env, 'OUTBOX_SWEEP_MS', d.sweepMs),
+    retentionMs: positiveInteger(env, 'OUTBOX_RETENTION_MS', d.retentionMs),
+    leaseMs: positiveInteger(env, 'OUTBOX_LEASE_MS', d.leaseMs),
+    maxBackoffMs: positiveInteger(env, 'OUTBOX_MAX_BACKOFF_MS', d.maxBackoffMs),
   };
-}
-
-function positive(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
 }
